@@ -1,0 +1,2 @@
+/** agent-llm: see README. */
+package dev.gameagent.llm;

@@ -1,0 +1,2 @@
+/** agent-protocol: see README. */
+package dev.gameagent.protocol;

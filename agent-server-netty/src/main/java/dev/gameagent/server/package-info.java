@@ -1,0 +1,2 @@
+/** agent-server-netty: see README. */
+package dev.gameagent.server;

@@ -1,0 +1,2 @@
+/** benchmarks: see README. */
+package dev.gameagent.benchmarks;

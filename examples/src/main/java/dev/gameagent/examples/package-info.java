@@ -1,0 +1,2 @@
+/** examples: see README. */
+package dev.gameagent.examples;
