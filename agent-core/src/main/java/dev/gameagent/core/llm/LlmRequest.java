@@ -9,11 +9,24 @@ import java.util.Objects;
 
 /**
  * An immutable chat completion request. Null model, temperature or max tokens mean "the client's
- * default". {@link #options()} carries provider-specific settings from the spec's {@code llm} block
- * that have no field of their own (for example {@code provider}); adapters ignore what they do not
- * know.
+ * default".
+ *
+ * <p>{@link #options()} carries hints for adapters, never sent to a provider as they are: the
+ * {@link #OPTION_PROVIDER} that should serve the request, and the structured turn context
+ * ({@link #OPTION_AGENT_SPEC}, {@link #OPTION_ACTIVE_EVENT}, {@link #OPTION_TOOL_RESULTS}) for
+ * adapters that do not read prose, such as the offline model. Adapters ignore what they do not know.
+ * Logs record the messages, the parameters and the provider option only.
  */
 public final class LlmRequest {
+  /** The adapter name ({@code String}) from the spec's {@code llm.provider}. */
+  public static final String OPTION_PROVIDER = "provider";
+  /** The turn's {@link dev.gameagent.core.AgentSpec}. */
+  public static final String OPTION_AGENT_SPEC = "agent_spec";
+  /** The {@link dev.gameagent.core.InteractionEvent} the turn answers; absent for a continuation. */
+  public static final String OPTION_ACTIVE_EVENT = "active_event";
+  /** For a continuation turn: the {@code List<}{@link dev.gameagent.core.ToolResult}{@code >} it answers. */
+  public static final String OPTION_TOOL_RESULTS = "tool_results";
+
   private final List<ChatMessage> messages;
   private final String model;
   private final Double temperature;
