@@ -67,10 +67,8 @@ final class Connection implements AgentStateProvider, TurnListener {
     SessionRegistry.Attached<GameSession, Connection> attached = server.sessions().attach(requestedSessionId, this,
         id -> server.engine().openSession(id, this, this),
         GameSession::id,
-        (stored, previous) -> {
-          previous.takenOver();
-          stored.detach();
-        },
+        // attach() cancels the previous connection's turns upstream, silently.
+        (stored, previous) -> previous.takenOver(),
         stored -> stored.attach(this, this));
     session = attached.session();
     String id = session.id();
@@ -243,8 +241,8 @@ final class Connection implements AgentStateProvider, TurnListener {
       return;
     }
     if (server.sessions().release(s.id(), this, System.nanoTime())) {
+      // Cancels the turns upstream and has the log store write the conversation log.
       s.detach();
-      server.logStore().sessionClosed(s.id());
       log.atInfo().addKeyValue("session", s.id()).addKeyValue("remote", remote).addKeyValue("event", "disconnected")
           .log("connection closed; session kept for resume");
     }
