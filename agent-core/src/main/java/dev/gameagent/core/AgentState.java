@@ -171,7 +171,7 @@ final class AgentState {
       appendHistory(new HistoryEntry.ToolResults(turnId, results));
       if (continues) {
         Turn continuation = new Turn(session.ids().nextTurnId(), turn.eventId, TurnEvent.Cause.TOOL_RESULTS,
-            null, List.copyOf(results), turn.depth + 1, connection, resetEpoch, System.nanoTime());
+            null, turn.depth + 1, connection, resetEpoch, System.nanoTime());
         begin(continuation);
         continuationId = continuation.id;
       } else {
@@ -261,7 +261,7 @@ final class AgentState {
   private Turn beginInteraction(String turnId, InteractionEvent event, Connection connection) {
     HistoryEntry.Event entry = new HistoryEntry.Event(event, Disposition.INTERACTION);
     appendHistory(entry);
-    Turn turn = new Turn(turnId, event.eventId(), TurnEvent.Cause.INTERACTION_EVENT, entry, null, 0,
+    Turn turn = new Turn(turnId, event.eventId(), TurnEvent.Cause.INTERACTION_EVENT, entry, 0,
         connection, resetEpoch, System.nanoTime());
     begin(turn);
     return turn;
@@ -312,7 +312,7 @@ final class AgentState {
       finish(turn, "error", null, new TurnEvent.TurnError(ErrorCode.INTERNAL, "could not build the prompt", null), false);
       return;
     }
-    LlmRequest request = withTurnContext(prompt.request(), spec, turn);
+    LlmRequest request = prompt.request();
     turn.spec = spec;
     turn.request = request;
     turn.phase = Turn.Phase.STREAMING;
@@ -689,32 +689,6 @@ final class AgentState {
   }
 
   // ---- Helpers ----
-
-  private static LlmRequest withTurnContext(LlmRequest request, AgentSpec spec, Turn turn) {
-    Map<String, Object> options = request.options();
-    String provider = spec.llm() == null ? null : spec.llm().provider();
-    boolean addProvider = provider != null && !options.containsKey(LlmRequest.OPTION_PROVIDER);
-    boolean addSpec = !options.containsKey(LlmRequest.OPTION_AGENT_SPEC);
-    boolean addEvent = turn.activeEntry != null && !options.containsKey(LlmRequest.OPTION_ACTIVE_EVENT);
-    boolean addResults = turn.toolResults != null && !options.containsKey(LlmRequest.OPTION_TOOL_RESULTS);
-    if (!addProvider && !addSpec && !addEvent && !addResults) {
-      return request;
-    }
-    LlmRequest.Builder builder = request.newBuilder();
-    if (addProvider) {
-      builder.option(LlmRequest.OPTION_PROVIDER, provider);
-    }
-    if (addSpec) {
-      builder.option(LlmRequest.OPTION_AGENT_SPEC, spec);
-    }
-    if (addEvent) {
-      builder.option(LlmRequest.OPTION_ACTIVE_EVENT, turn.activeEntry.event());
-    }
-    if (addResults) {
-      builder.option(LlmRequest.OPTION_TOOL_RESULTS, turn.toolResults);
-    }
-    return builder.build();
-  }
 
   private static long millisSince(Turn turn, long nanos) {
     return nanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(nanos - turn.acceptedNanos);

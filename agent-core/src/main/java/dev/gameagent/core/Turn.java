@@ -34,8 +34,6 @@ final class Turn {
   final TurnEvent.Cause cause;
   /** The history entry the turn answers, or null for a continuation. */
   final HistoryEntry.Event activeEntry;
-  /** For a continuation, the tool results it answers; else null. */
-  final List<ToolResult> toolResults;
   /** 0 for a turn caused by an interaction event, n for the n-th continuation in a row. */
   final int depth;
   final Connection connection;
@@ -67,12 +65,11 @@ final class Turn {
   boolean toolResultsSubmitted;
 
   Turn(String id, String eventId, TurnEvent.Cause cause, HistoryEntry.Event activeEntry,
-      List<ToolResult> toolResults, int depth, Connection connection, long resetEpoch, long acceptedNanos) {
+      int depth, Connection connection, long resetEpoch, long acceptedNanos) {
     this.id = id;
     this.eventId = eventId;
     this.cause = cause;
     this.activeEntry = activeEntry;
-    this.toolResults = toolResults;
     this.depth = depth;
     this.connection = connection;
     this.resetEpoch = resetEpoch;
