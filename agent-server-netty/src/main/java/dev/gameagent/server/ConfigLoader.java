@@ -122,6 +122,11 @@ final class ConfigLoader {
       }
       apply(builder, option, value, option.flag);
     }
+    try {
+      dev.gameagent.llm.LlmConfig.fromEnvironment(merged);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
     return new Result(builder.build(), false);
   }
 
@@ -137,7 +142,7 @@ final class ConfigLoader {
       out.append(String.format(Locale.ROOT, "%-32s %s%n%-32s   env %s%n", left, o.description, "", o.env));
     }
     out.append(String.format(Locale.ROOT, "%-32s %s%n", "  -h, --help", "print this help and exit"));
-    out.append("\nLLM settings are read from the environment and .env:\n").append(LlmSettingsHelp.TEXT);
+    out.append("\nLLM settings are read from the environment and .env:\n").append(LlmSettingsHelp.text());
     return out.toString();
   }
 
