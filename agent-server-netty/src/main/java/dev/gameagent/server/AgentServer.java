@@ -198,10 +198,15 @@ public final class AgentServer implements AutoCloseable {
       c.shutdownTurns();
     }
     awaitNoActiveTurns();
+    long deadline = System.nanoTime() + SHUTDOWN_STEP.toNanos();
     for (Connection c : open) {
       c.outbound().close(1001, "server shutting down");
     }
-    allChannels.newCloseFuture().awaitUninterruptibly(SHUTDOWN_STEP.toMillis());
+    for (Connection c : open) {
+      long left = Math.max(0, deadline - System.nanoTime());
+      c.outbound().channel().closeFuture().awaitUninterruptibly(TimeUnit.NANOSECONDS.toMillis(left));
+    }
+    // What is left is plain HTTP (health probes, keep-alive) and handshakes in flight.
     allChannels.close().awaitUninterruptibly(SHUTDOWN_STEP.toMillis());
     engine.close();
     logStore.close();
