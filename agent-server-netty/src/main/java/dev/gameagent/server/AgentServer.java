@@ -142,7 +142,9 @@ public final class AgentServer implements AutoCloseable {
             .log("dropped sessions past their retention");
       }
     }, sweep, sweep, TimeUnit.MILLISECONDS);
-    log.atInfo().addKeyValue("event", "listening").addKeyValue("url", webSocketUrl()).log("listening");
+    log.atInfo().addKeyValue("event", "listening").addKeyValue("url", webSocketUrl())
+        .addKeyValue("model", modelDescription).log("listening");
+    log.atDebug().log("configuration: {}", config);
     return this;
   }
 

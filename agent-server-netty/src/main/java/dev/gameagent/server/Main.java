@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -45,8 +44,6 @@ public final class Main {
     }
     ServerConfig config = result.config();
     applyLogLevel(config.logLevel());
-    Logger log = LoggerFactory.getLogger(Main.class);
-    log.atDebug().log("configuration: {}", config);
     AgentServer server;
     try {
       server = AgentServer.newBuilder().config(config).build().start();
