@@ -68,6 +68,8 @@ final class SseStream implements MockResponseBody {
     return new MockResponse.Builder()
         .setHeader("Content-Type", "text/event-stream")
         .setHeader("Transfer-Encoding", "chunked")
+        // One exchange per connection, so each test response is read on a fresh connection.
+        .setHeader("Connection", "close")
         .body(this)
         .build();
   }
