@@ -1,14 +1,47 @@
 package dev.gameagent.core;
 
+import dev.gameagent.core.llm.ChatMessage;
+import dev.gameagent.core.llm.LlmRequest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 /**
- * STUB (issue 5): builds the LLM request for a turn. Public API is fixed; the implementation is
- * being written. Immutable and thread-safe.
+ * Builds the LLM request for a turn: the system message (the character dossier, the output
+ * contract, the instructions), then history, then the entry the turn answers. Immutable and
+ * thread-safe.
+ *
+ * <p>History rendering: events and notifications are user messages that say who did what, dropped
+ * events are marked as such, confirmed turns are assistant messages in tag form (an interrupted one
+ * followed by a user note), tool results are user text, never a tool role.
+ *
+ * <p>Budget: token counts are estimated by the {@link TokenCounter} per rendered message. The
+ * system message and the active entry are always included, even over budget; history is taken
+ * newest first, at most {@code spec.historyLimit()} entries, until the next older entry would not
+ * fit, so the oldest are dropped first. For a continuation turn ({@code active == null}) the
+ * trailing tool-result entries stand for the active entry: they are always included. The reported
+ * {@code estimated_tokens} is the sum of those per-message estimates (before merging).
+ *
+ * <p>The rendered system message is cached per spec, keyed by equality, since the game sends a
+ * fresh but usually equal spec every turn.
  */
 public final class PromptBuilder {
+  /** The default context budget, in estimated tokens. */
+  public static final int DEFAULT_CONTEXT_BUDGET_TOKENS = 8000;
+  private static final int SYSTEM_PROMPT_CACHE_SIZE = 256;
 
-  private PromptBuilder() {}
+  private final TokenCounter tokenCounter;
+  private final int contextBudgetTokens;
+  private final boolean mergeConsecutiveRoles;
+  private final SystemPromptCache cache = new SystemPromptCache(SYSTEM_PROMPT_CACHE_SIZE);
+
+  private PromptBuilder(Builder builder) {
+    this.tokenCounter = builder.tokenCounter;
+    this.contextBudgetTokens = builder.contextBudgetTokens;
+    this.mergeConsecutiveRoles = builder.mergeConsecutiveRoles;
+  }
 
   /** chars/4 token estimate, an 8,000-token context budget, consecutive same-role messages merged. */
   public static PromptBuilder defaults() {
@@ -29,33 +62,201 @@ public final class PromptBuilder {
    *     turn whose tool results are already the last entries of {@code history}
    */
   public Prompt build(AgentSpec spec, List<HistoryEntry> history, HistoryEntry active) {
-    throw new UnsupportedOperationException();
+    Objects.requireNonNull(spec, "spec == null");
+    Objects.requireNonNull(history, "history == null");
+    RenderedSystem system = system(spec);
+
+    List<ChatMessage> activeMessages = new ArrayList<>(2);
+    if (active != null) {
+      HistoryRenderer.render(active, activeMessages);
+    }
+    int tokens = system.tokens + count(activeMessages, 0);
+
+    int size = history.size();
+    int trailingResults = 0;
+    if (active == null) {
+      while (trailingResults < size && history.get(size - 1 - trailingResults) instanceof HistoryEntry.ToolResults) {
+        trailingResults++;
+      }
+    }
+
+    // Newest first; entryStarts[k] is where the k-th included entry (from the newest) begins.
+    List<ChatMessage> newestFirst = new ArrayList<>(Math.min(size, spec.historyLimit()) + trailingResults + 4);
+    int included = 0;
+    int budgetLeft = contextBudgetTokens - tokens;
+    int[] entryStarts = new int[Math.min(size, Math.max(spec.historyLimit(), trailingResults)) + 1];
+    for (int i = size - 1; i >= 0; i--) {
+      boolean forced = i >= size - trailingResults;
+      if (!forced && included >= spec.historyLimit()) {
+        break;
+      }
+      int start = newestFirst.size();
+      HistoryRenderer.render(Objects.requireNonNull(history.get(i), "history element == null"), newestFirst);
+      int cost = count(newestFirst, start);
+      if (!forced && cost > budgetLeft) {
+        trim(newestFirst, start);
+        break;
+      }
+      budgetLeft -= cost;
+      tokens += cost;
+      entryStarts[included++] = start;
+    }
+
+    List<ChatMessage> messages = new ArrayList<>(newestFirst.size() + activeMessages.size() + 1);
+    messages.add(ChatMessage.system(system.text));
+    int end = newestFirst.size();
+    for (int k = included - 1; k >= 0; k--) {
+      messages.addAll(newestFirst.subList(entryStarts[k], end)); // an entry's own messages keep their order
+      end = entryStarts[k];
+    }
+    messages.addAll(activeMessages);
+    if (mergeConsecutiveRoles) {
+      messages = merge(messages);
+    }
+
+    LlmRequest.Builder request = LlmRequest.builder()
+        .messages(messages)
+        .model(spec.llm().model())
+        .temperature(spec.llm().temperature())
+        .maxTokens(spec.llm().maxTokens());
+    if (spec.llm().provider() != null) {
+      request.option(LlmRequest.OPTION_PROVIDER, spec.llm().provider());
+    }
+    request.option(LlmRequest.OPTION_AGENT_SPEC, spec);
+    if (active instanceof HistoryEntry.Event event) {
+      request.option(LlmRequest.OPTION_ACTIVE_EVENT, event.event());
+    }
+    List<ToolResult> toolResults = toolResults(history, trailingResults, active);
+    if (!toolResults.isEmpty()) {
+      request.option(LlmRequest.OPTION_TOOL_RESULTS, toolResults);
+    }
+    return new Prompt(request.build(),
+        new TurnEvent.PromptStats(messages.size(), included, size - included, tokens));
   }
 
   /** The system message alone: the character dossier, the output contract, the instructions. */
   public String systemPrompt(AgentSpec spec) {
-    throw new UnsupportedOperationException();
+    return system(Objects.requireNonNull(spec, "spec == null")).text;
   }
 
+  private RenderedSystem system(AgentSpec spec) {
+    RenderedSystem cached = cache.get(spec);
+    if (cached == null) {
+      String text = Dossier.systemPrompt(spec);
+      cached = new RenderedSystem(text, tokenCounter.count(text));
+      cache.put(spec, cached);
+    }
+    return cached;
+  }
+
+  private int count(List<ChatMessage> messages, int from) {
+    int sum = 0;
+    for (int i = from; i < messages.size(); i++) {
+      sum += tokenCounter.count(messages.get(i).content());
+    }
+    return sum;
+  }
+
+  private static void trim(List<ChatMessage> messages, int size) {
+    messages.subList(size, messages.size()).clear();
+  }
+
+  /** The results a turn answers: {@code active}'s, or for a continuation the trailing history's. */
+  private static List<ToolResult> toolResults(List<HistoryEntry> history, int trailing, HistoryEntry active) {
+    if (active instanceof HistoryEntry.ToolResults results) {
+      return results.results();
+    }
+    if (trailing == 0) {
+      return List.of();
+    }
+    List<ToolResult> results = new ArrayList<>();
+    for (int i = history.size() - trailing; i < history.size(); i++) {
+      results.addAll(((HistoryEntry.ToolResults) history.get(i)).results());
+    }
+    return List.copyOf(results);
+  }
+
+  /** Joins consecutive messages of one role with a blank line, so roles alternate. */
+  private static List<ChatMessage> merge(List<ChatMessage> messages) {
+    List<ChatMessage> merged = new ArrayList<>(messages.size());
+    StringBuilder run = null;
+    ChatMessage first = null;
+    for (ChatMessage m : messages) {
+      if (first != null && first.role() == m.role()) {
+        if (run == null) {
+          run = new StringBuilder(first.content());
+        }
+        run.append("\n\n").append(m.content());
+        continue;
+      }
+      flush(merged, first, run);
+      first = m;
+      run = null;
+    }
+    flush(merged, first, run);
+    return merged;
+  }
+
+  private static void flush(List<ChatMessage> merged, ChatMessage first, StringBuilder run) {
+    if (first != null) {
+      merged.add(run == null ? first : new ChatMessage(first.role(), run.toString()));
+    }
+  }
+
+  private record RenderedSystem(String text, int tokens) {}
+
+  /** A small LRU map from spec to its rendered system message; thread-safe. */
+  private static final class SystemPromptCache {
+    private final Map<AgentSpec, RenderedSystem> map;
+
+    SystemPromptCache(int capacity) {
+      this.map = new LinkedHashMap<>(capacity * 4 / 3 + 1, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<AgentSpec, RenderedSystem> eldest) {
+          return size() > capacity;
+        }
+      };
+    }
+
+    synchronized RenderedSystem get(AgentSpec spec) {
+      return map.get(spec);
+    }
+
+    synchronized void put(AgentSpec spec, RenderedSystem rendered) {
+      map.put(spec, rendered);
+    }
+  }
+
+  /** Configures a {@link PromptBuilder}. Not thread-safe. */
   public static final class Builder {
+    private TokenCounter tokenCounter = TokenCounter.charsOver4();
+    private int contextBudgetTokens = DEFAULT_CONTEXT_BUDGET_TOKENS;
+    private boolean mergeConsecutiveRoles = true;
+
     Builder() {}
 
     public Builder tokenCounter(TokenCounter counter) {
+      this.tokenCounter = Objects.requireNonNull(counter, "counter == null");
       return this;
     }
 
     /** The most estimated tokens a prompt may use, system message included. */
     public Builder contextBudgetTokens(int budget) {
+      if (budget <= 0) {
+        throw new IllegalArgumentException("contextBudgetTokens must be positive: " + budget);
+      }
+      this.contextBudgetTokens = budget;
       return this;
     }
 
     /** Whether consecutive messages of one role are merged, for models that require alternation. */
     public Builder mergeConsecutiveRoles(boolean merge) {
+      this.mergeConsecutiveRoles = merge;
       return this;
     }
 
     public PromptBuilder build() {
-      return new PromptBuilder();
+      return new PromptBuilder(this);
     }
   }
 }
