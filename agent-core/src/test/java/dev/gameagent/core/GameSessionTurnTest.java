@@ -159,6 +159,28 @@ class GameSessionTurnTest {
   }
 
   @Test
+  void interruptClearsTheQueuedEvent() {
+    f.llm.enqueue(Script.hanging("<speech>One"));
+    String first = f.session.interact("brom", f.event("one"));
+    f.answerState(BROM);
+    Call call = f.llm.awaitCall(0);
+    InteractionEvent queued = f.event("two", OnBusy.QUEUE);
+    String queuedId = f.session.interact("brom", queued);
+
+    InteractionEvent urgent = f.event("three");
+    String urgentId = f.session.interact("brom", urgent);
+
+    f.events.nextTerminal(first);
+    await().until(call::cancelled);
+    assertThat(f.answerState(BROM).turnId()).isEqualTo(urgentId);
+    f.events.nextTerminal(urgentId);
+    assertThat(f.events.events(queuedId)).isEmpty();
+    assertThat(f.state.requests()).hasSize(2);
+    assertThat(f.session.history("brom")).extracting(e -> ((HistoryEntry.Event) e).event().text() + "/"
+        + ((HistoryEntry.Event) e).disposition()).containsExactly("one/INTERACTION", "two/DROPPED", "three/INTERACTION");
+  }
+
+  @Test
   void droppedEventIsRecordedAndDisturbsNothing() {
     f.llm.enqueue(Script.builder().text("<speech>One").pause().text("</speech>").complete("stop", null).build());
     String first = f.session.interact("brom", f.event("one"));
