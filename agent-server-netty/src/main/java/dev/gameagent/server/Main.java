@@ -46,9 +46,16 @@ public final class Main {
     applyLogLevel(config.logLevel());
     AgentServer server;
     try {
-      server = AgentServer.newBuilder().config(config).build().start();
-    } catch (UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
+      server = AgentServer.newBuilder().config(config).build();
+    } catch (IllegalArgumentException e) {
       err.println("error: " + e.getMessage());
+      return 2;
+    }
+    try {
+      server.start();
+    } catch (UncheckedIOException | IllegalStateException e) {
+      err.println("error: " + e.getMessage());
+      server.close();
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
