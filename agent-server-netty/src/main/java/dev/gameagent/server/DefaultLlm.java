@@ -26,10 +26,12 @@ record DefaultLlm(LlmClient client, AutoCloseable closeable, String description)
     LlmProvider provider = find(name);
     LlmClient client = provider.create(config);
     AutoCloseable closeable = client instanceof AutoCloseable c ? c : null;
-    String description = name.equals(OFFLINE)
-        ? "offline default model (no API key, base URL or LLM_PROVIDER set; answers are canned, in character)"
-        : name + " model " + (config.model() != null ? config.model() : config.defaultModel()) + " at "
-            + config.effectiveBaseUrl();
+    String description = !name.equals(OFFLINE)
+        ? name + " model " + (config.model() != null ? config.model() : config.defaultModel()) + " at "
+            + config.effectiveBaseUrl()
+        : config.provider() == null
+            ? "offline default model (no API key, base URL or LLM_PROVIDER set; canned in-character answers)"
+            : "offline default model (LLM_PROVIDER=offline; canned in-character answers)";
     return new DefaultLlm(client, closeable, description);
   }
 

@@ -59,6 +59,7 @@ final class FileLogStore implements LogStore, AutoCloseable {
 
   /** Owned by the writer thread: open files, least recently used first. */
   private final Map<Path, BufferedWriter> open = new LinkedHashMap<>(16, 0.75f, true);
+  private final Map<String, String> names = new java.util.HashMap<>();
 
   FileLogStore(Path root, Clock clock) {
     this.root = root.toAbsolutePath().normalize();
@@ -74,13 +75,23 @@ final class FileLogStore implements LogStore, AutoCloseable {
 
   /** The folder of a session's files. */
   Path sessionDir(String sessionId) {
-    return LogFileNames.resolveInside(root, LogFileNames.forId(sessionId));
+    return LogFileNames.resolveInside(root, nameOf(sessionId));
   }
 
   /** The JSON lines file of one agent of a session. */
   Path agentFile(String sessionId, String agentId) {
     Path dir = sessionDir(sessionId);
-    return LogFileNames.resolveInside(dir, LogFileNames.forId(agentId) + ".jsonl");
+    return LogFileNames.resolveInside(dir, nameOf(agentId) + ".jsonl");
+  }
+
+  /** Remembers recent names: every record needs two, and each costs a SHA-256. */
+  private String nameOf(String id) {
+    synchronized (names) {
+      if (names.size() > 4096) {
+        names.clear();
+      }
+      return names.computeIfAbsent(id, LogFileNames::forId);
+    }
   }
 
   Path conversationFile(String sessionId) {
