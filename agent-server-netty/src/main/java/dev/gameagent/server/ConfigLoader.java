@@ -50,6 +50,9 @@ final class ConfigLoader {
     MAX_TOOL_CONTINUATIONS("--max-tool-continuations", "GAME_AGENT_MAX_TOOL_CONTINUATIONS", "N",
         "continuation turns in a row before tool_loop_limit (default 4)",
         (b, v) -> b.maxToolContinuations(integer(v))),
+    RATE_LIMIT("--rate-limit", "GAME_AGENT_RATE_LIMIT", "N",
+        "client messages per second per connection, bursts of twice that; more get rate_limited; 0 for none"
+            + " (default 200)", (b, v) -> b.rateLimit(integer(v))),
     LOG_LEVEL("--log-level", "GAME_AGENT_LOG_LEVEL", "LEVEL",
         "TRACE, DEBUG, INFO, WARN, ERROR or OFF (default INFO)", (b, v) -> b.logLevel(v));
 

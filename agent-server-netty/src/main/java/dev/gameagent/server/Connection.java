@@ -40,6 +40,8 @@ final class Connection implements AgentStateProvider, TurnListener {
   private final Outbound out;
   private final String remote;
   private final Map<String, PendingState> pendingStates = new ConcurrentHashMap<>();
+  /** Event-loop confined, like {@link #onText}. */
+  private final RateLimiter rateLimiter;
   private volatile GameSession session;
   private volatile boolean takenOver;
 
@@ -47,6 +49,7 @@ final class Connection implements AgentStateProvider, TurnListener {
     this.server = server;
     this.out = new Outbound(channel, server.config().maxQueuedBytes());
     this.remote = String.valueOf(channel.remoteAddress());
+    this.rateLimiter = new RateLimiter(server.config().rateLimit(), System::nanoTime);
   }
 
   Outbound outbound() {
@@ -87,6 +90,11 @@ final class Connection implements AgentStateProvider, TurnListener {
   void onText(String text) {
     GameSession s = session;
     if (s == null || takenOver) {
+      return;
+    }
+    if (!rateLimiter.tryAcquire()) {
+      sendError(ErrorCode.RATE_LIMITED, "too many messages: at most " + server.config().rateLimit()
+          + " a second on average; this one was ignored", null);
       return;
     }
     ClientMessage message = null;

@@ -31,6 +31,7 @@ public final class ServerConfig {
   private final long maxQueuedBytes;
   private final boolean compression;
   private final int maxToolContinuations;
+  private final int rateLimit;
   private final String logLevel;
   private final Map<String, String> llmEnvironment;
 
@@ -49,6 +50,7 @@ public final class ServerConfig {
     this.maxQueuedBytes = b.maxQueuedBytes;
     this.compression = b.compression;
     this.maxToolContinuations = b.maxToolContinuations;
+    this.rateLimit = b.rateLimit;
     this.logLevel = b.logLevel;
     this.llmEnvironment = Collections.unmodifiableMap(new LinkedHashMap<>(b.llmEnvironment));
   }
@@ -125,6 +127,11 @@ public final class ServerConfig {
     return maxToolContinuations;
   }
 
+  /** Client messages per second one connection may send on average (bursts of twice that); 0 for no limit. */
+  public int rateLimit() {
+    return rateLimit;
+  }
+
   /** The root log level name, e.g. {@code INFO}; applied by {@link Main}. */
   public String logLevel() {
     return logLevel;
@@ -156,6 +163,7 @@ public final class ServerConfig {
         + ", maxQueuedBytes=" + maxQueuedBytes
         + ", compression=" + compression
         + ", maxToolContinuations=" + maxToolContinuations
+        + ", rateLimit=" + rateLimit
         + ", logLevel=" + logLevel
         + ", llmEnvironment=" + env + "}";
   }
@@ -182,6 +190,7 @@ public final class ServerConfig {
     private long maxQueuedBytes = 16L * 1024 * 1024;
     private boolean compression;
     private int maxToolContinuations = 4;
+    private int rateLimit = 200;
     private String logLevel = "INFO";
     private Map<String, String> llmEnvironment = Map.of();
 
@@ -202,6 +211,7 @@ public final class ServerConfig {
       maxQueuedBytes = c.maxQueuedBytes;
       compression = c.compression;
       maxToolContinuations = c.maxToolContinuations;
+      rateLimit = c.rateLimit;
       logLevel = c.logLevel;
       llmEnvironment = c.llmEnvironment;
     }
@@ -290,6 +300,14 @@ public final class ServerConfig {
         throw new IllegalArgumentException("maxToolContinuations must be >= 0: " + max);
       }
       this.maxToolContinuations = max;
+      return this;
+    }
+
+    public Builder rateLimit(int messagesPerSecond) {
+      if (messagesPerSecond < 0) {
+        throw new IllegalArgumentException("rateLimit must be >= 0: " + messagesPerSecond);
+      }
+      this.rateLimit = messagesPerSecond;
       return this;
     }
 

@@ -195,4 +195,22 @@ class TransportTest {
       assertThat(client.next("pong").path("id").asText()).isEqualTo(id);
     }
   }
+
+  @Test
+  void floodingClientIsRateLimitedAndKeepsItsConnection() {
+    server = TestServer.start(logs, new SilentLlm(), b -> b.rateLimit(1));
+    try (WsClient client = WsClient.connectStarted(server.ws())) {
+      for (int i = 0; i < 30; i++) {
+        client.send("type", "ping", "id", "flood-" + i);
+      }
+      JsonNode limited = client.nextMatching(n -> n.path("type").asText().equals("error"));
+      assertThat(limited.path("code").asText()).isEqualTo("rate_limited");
+      // Tokens come back with time; the connection was never closed.
+      await().atMost(Duration.ofSeconds(20)).until(() -> {
+        client.send("type", "ping", "id", "later");
+        return client.nextMatching(n -> n.path("type").asText().equals("pong") || n.path("code").asText()
+            .equals("rate_limited")).path("id").asText().equals("later");
+      });
+    }
+  }
 }
