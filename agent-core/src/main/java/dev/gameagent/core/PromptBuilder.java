@@ -4,11 +4,8 @@ import dev.gameagent.core.llm.ChatMessage;
 import dev.gameagent.core.llm.LlmRequest;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Builds the LLM request for a turn: the system message (the character dossier, the output
@@ -26,20 +23,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * trailing tool-result entries stand for the active entry: they are always included. The reported
  * {@code estimated_tokens} is the sum of those per-message estimates (before merging).
  *
- * <p>The rendered system message is cached per spec, keyed by equality, since the game sends a
- * fresh but usually equal spec every turn.
+ * <p>Rendering is memoized in bounded caches: the system message per spec, keyed by equality,
+ * since the game sends a fresh but usually equal spec every turn; each history entry's messages
+ * per entry instance, since history entries are immutable and a session passes the same instances
+ * every turn. Entries must therefore not be mutated (nor the maps and lists inside them) once they
+ * have been prompted. One builder is meant to serve many sessions.
  */
 public final class PromptBuilder {
   /** The default context budget, in estimated tokens. */
   public static final int DEFAULT_CONTEXT_BUDGET_TOKENS = 8000;
-  private static final int SYSTEM_PROMPT_CACHE_SIZE = 256;
-  private static final int ENTRY_CACHE_SIZE = 16_384;
 
   private final TokenCounter tokenCounter;
   private final int contextBudgetTokens;
   private final boolean mergeConsecutiveRoles;
-  private final SystemPromptCache cache = new SystemPromptCache(SYSTEM_PROMPT_CACHE_SIZE);
-  private final EntryCache entries = new EntryCache(ENTRY_CACHE_SIZE);
+  // Rendered text, memoized: the system message per spec by equality, history entries by instance.
+  private final RenderCache<AgentSpec, RenderedSystem> systems = new RenderCache<>(256, 4_000_000);
+  private final RenderCache<Identity, RenderedEntry> entries = new RenderCache<>(16_384, 8_000_000);
 
   private PromptBuilder(Builder builder) {
     this.tokenCounter = builder.tokenCounter;
@@ -136,26 +135,29 @@ public final class PromptBuilder {
   }
 
   private RenderedSystem system(AgentSpec spec) {
-    RenderedSystem cached = cache.get(spec);
+    RenderedSystem cached = systems.get(spec);
     if (cached == null) {
       String text = Dossier.systemPrompt(spec);
       cached = new RenderedSystem(text, tokenCounter.count(text));
-      cache.put(spec, cached);
+      systems.put(spec, cached, text.length());
     }
     return cached;
   }
 
   private RenderedEntry render(HistoryEntry entry) {
-    RenderedEntry rendered = entries.get(entry);
+    Identity key = new Identity(entry);
+    RenderedEntry rendered = entries.get(key);
     if (rendered == null) {
       List<ChatMessage> messages = new ArrayList<>(2);
       HistoryRenderer.render(entry, messages);
       int tokens = 0;
+      int chars = 0;
       for (ChatMessage message : messages) {
         tokens += tokenCounter.count(message.content());
+        chars += message.content().length();
       }
       rendered = new RenderedEntry(messages.toArray(new ChatMessage[0]), tokens);
-      entries.put(entry, rendered);
+      entries.put(key, rendered, chars);
     }
     return rendered;
   }
@@ -210,62 +212,19 @@ public final class PromptBuilder {
   }
 
   /**
-   * Rendered history entries, keyed by instance. Entries are immutable and a session hands the same
+   * A history entry as a key by instance. Entries are immutable and a session hands the same
    * instances to every turn (the active event included, which is history on the next turn), so each
-   * is rendered once; identity keys avoid hashing the entries' content. Bounded: emptied when full,
-   * which only costs a re-render. Thread-safe.
+   * is rendered once; identity avoids hashing the entries' content.
    */
-  private static final class EntryCache {
-    private final int capacity;
-    private final ConcurrentHashMap<Identity, RenderedEntry> map = new ConcurrentHashMap<>();
-
-    EntryCache(int capacity) {
-      this.capacity = capacity;
+  private record Identity(HistoryEntry entry) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Identity other && other.entry == entry;
     }
 
-    RenderedEntry get(HistoryEntry entry) {
-      return map.get(new Identity(entry));
-    }
-
-    void put(HistoryEntry entry, RenderedEntry rendered) {
-      if (map.size() >= capacity) {
-        map.clear();
-      }
-      map.put(new Identity(entry), rendered);
-    }
-
-    private record Identity(HistoryEntry entry) {
-      @Override
-      public boolean equals(Object o) {
-        return o instanceof Identity other && other.entry == entry;
-      }
-
-      @Override
-      public int hashCode() {
-        return System.identityHashCode(entry);
-      }
-    }
-  }
-
-  /** A small LRU map from spec to its rendered system message; thread-safe. */
-  private static final class SystemPromptCache {
-    private final Map<AgentSpec, RenderedSystem> map;
-
-    SystemPromptCache(int capacity) {
-      this.map = new LinkedHashMap<>(capacity * 4 / 3 + 1, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<AgentSpec, RenderedSystem> eldest) {
-          return size() > capacity;
-        }
-      };
-    }
-
-    synchronized RenderedSystem get(AgentSpec spec) {
-      return map.get(spec);
-    }
-
-    synchronized void put(AgentSpec spec, RenderedSystem rendered) {
-      map.put(spec, rendered);
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(entry);
     }
   }
 
