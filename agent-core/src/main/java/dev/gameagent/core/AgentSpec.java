@@ -44,19 +44,34 @@ public final class AgentSpec {
   /** The default {@link #historyLimit()}. */
   public static final int DEFAULT_HISTORY_LIMIT = 40;
 
+  /** The camelCase spellings of known top-level keys ({@code self_closing}, {@code max_tokens} are nested). */
   private static final Map<String, String> CAMEL_CASE_KEYS = Map.of(
       "outputTags", "output_tags",
       "defaultTag", "default_tag",
       "historyLimit", "history_limit",
-      "worldState", "world_state",
-      "selfClosing", "self_closing",
-      "maxTokens", "max_tokens");
+      "worldState", "world_state");
 
-  private static final List<String> TEXT_FIELDS = List.of("role", "description", "background", "mood", "location");
-  private static final List<String> LIST_FIELDS = List.of("personality", "goals", "knowledge", "inventory");
-  private static final List<String> OBJECT_FIELDS = List.of("relationships", "world_state");
-  private static final List<String> CONTRACT_FIELDS =
-      List.of("output_tags", "default_tag", "tools", "llm", "history_limit", "instructions");
+  /** The type rule of each known field but {@code name}. */
+  private enum Kind { TEXT, LIST_OR_TEXT, OBJECT, CONTRACT }
+
+  private static final Map<String, Kind> KNOWN_FIELDS = Map.ofEntries(
+      Map.entry("role", Kind.TEXT),
+      Map.entry("description", Kind.TEXT),
+      Map.entry("background", Kind.TEXT),
+      Map.entry("mood", Kind.TEXT),
+      Map.entry("location", Kind.TEXT),
+      Map.entry("personality", Kind.LIST_OR_TEXT),
+      Map.entry("goals", Kind.LIST_OR_TEXT),
+      Map.entry("knowledge", Kind.LIST_OR_TEXT),
+      Map.entry("inventory", Kind.LIST_OR_TEXT),
+      Map.entry("relationships", Kind.OBJECT),
+      Map.entry("world_state", Kind.OBJECT),
+      Map.entry("output_tags", Kind.CONTRACT),
+      Map.entry("default_tag", Kind.CONTRACT),
+      Map.entry("tools", Kind.CONTRACT),
+      Map.entry("llm", Kind.CONTRACT),
+      Map.entry("history_limit", Kind.CONTRACT),
+      Map.entry("instructions", Kind.CONTRACT));
 
   private final String name;
   private final Map<String, Object> fields;
@@ -277,11 +292,11 @@ public final class AgentSpec {
     List<OutputTag> tags = new ArrayList<>(list.size());
     for (int i = 0; i < list.size(); i++) {
       Map<?, ?> tag = object(list.get(i), "output_tags", i, null);
-      Object tagName = tag.get("name");
-      if (!(tagName instanceof String s && OutputTag.isTagName(s))) {
-        throw new IllegalArgumentException(path("output_tags", i, "name") + (tagName == null || tagName instanceof String
-            ? " must be a tag name (a letter or _, then letters, digits, _ - .)" + (tagName == null ? "" : ": \"" + tagName + "\"")
-            : " must be a string"));
+      String tagName = string(tag.get("name"), "output_tags", i, "name");
+      if (tagName == null || !OutputTag.isTagName(tagName)) {
+        throw new IllegalArgumentException(path("output_tags", i, "name")
+            + " must be a tag name (a letter or _, then letters, digits, _ - .)"
+            + (tagName == null ? "" : ": \"" + tagName + "\""));
       }
       List<String> values = strings(tag.get("values"));
       if (values == null) {
@@ -310,7 +325,7 @@ public final class AgentSpec {
       if (closing && !values.isEmpty()) {
         throw new IllegalArgumentException(path("output_tags", i, null) + " is self_closing, so it cannot declare values");
       }
-      tags.add(new OutputTag((String) tagName, string(tag.get("description"), "output_tags", i, "description"),
+      tags.add(new OutputTag(tagName, string(tag.get("description"), "output_tags", i, "description"),
           values, attributes, closing));
     }
     return tags;
@@ -528,27 +543,27 @@ public final class AgentSpec {
     public Builder field(String key, Object value) {
       Objects.requireNonNull(key, "key == null");
       key = CAMEL_CASE_KEYS.getOrDefault(key, key);
-      if (CONTRACT_FIELDS.contains(key)) {
-        throw new IllegalArgumentException(key + " is not a character field; set it with its own builder method");
-      }
       if (key.equals("name")) {
         if (!(value instanceof String s)) {
           throw new IllegalArgumentException("name must be a non-blank string");
         }
         return name(s);
       }
-      boolean known = TEXT_FIELDS.contains(key) || LIST_FIELDS.contains(key) || OBJECT_FIELDS.contains(key);
-      if (known && value == null) {
+      Kind kind = KNOWN_FIELDS.get(key);
+      if (kind == Kind.CONTRACT) {
+        throw new IllegalArgumentException(key + " is not a character field; set it with its own builder method");
+      }
+      if (kind != null && value == null) {
         fields.remove(key);
         return this;
       }
-      if (TEXT_FIELDS.contains(key) && !(value instanceof String)) {
+      if (kind == Kind.TEXT && !(value instanceof String)) {
         throw new IllegalArgumentException(key + " must be a string");
       }
-      if (LIST_FIELDS.contains(key) && !(value instanceof List || value instanceof String)) {
+      if (kind == Kind.LIST_OR_TEXT && !(value instanceof List || value instanceof String)) {
         throw new IllegalArgumentException(key + " must be a list or a string");
       }
-      if (OBJECT_FIELDS.contains(key) && !(value instanceof Map)) {
+      if (kind == Kind.OBJECT && !(value instanceof Map)) {
         throw new IllegalArgumentException(key + " must be an object");
       }
       fields.put(key, JsonTree.copy(value, key));
