@@ -99,7 +99,8 @@ public final class AgentSpec {
    * Builds a spec from a JSON-like tree (maps, lists, strings, numbers, booleans, nulls).
    *
    * @throws IllegalArgumentException naming the field, when {@code name} is missing or a known
-   *     field has the wrong type
+   *     field has the wrong type; the message starts with the field's path and a space, e.g.
+   *     {@code output_tags[1].values must be a list of strings}, so callers can report the field
    */
   public static AgentSpec fromMap(Map<String, ?> tree) {
     Objects.requireNonNull(tree, "tree == null");
