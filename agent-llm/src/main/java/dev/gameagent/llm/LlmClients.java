@@ -66,7 +66,7 @@ public final class LlmClients {
       case OFFLINE:
         return "offline default model";
       case OPENAI:
-        return "openai-compatible at " + config.effectiveBaseUrl() + " model " + config.defaultModel()
+        return "openai-compatible at " + config.displayBaseUrl() + " model " + config.defaultModel()
             + (config.apiKey() == null ? " (no API key)" : "");
       default:
         return "provider " + provider;
