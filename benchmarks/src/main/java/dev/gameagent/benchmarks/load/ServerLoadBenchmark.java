@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *     --clients 50 --agents 4 --turns 20
  * </pre>
  *
- * Bounded: it stops after the given turns or after 5 minutes, whichever is first. Loopback only.
+ * Bounded: it stops after the given turns or after {@code --timeout-s} (300 s), whichever is first.
+ * Loopback only.
  */
 public final class ServerLoadBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,8 +47,12 @@ public final class ServerLoadBenchmark {
   private final AtomicInteger finished = new AtomicInteger();
   private final AtomicInteger failed = new AtomicInteger();
   private final AtomicLong tags = new AtomicLong();
+  private final AtomicInteger sessions = new AtomicInteger();
+  private final AtomicInteger clientFailures = new AtomicInteger();
+  private final int timeoutSeconds;
 
-  private ServerLoadBenchmark(int clients, int agents, int turnsPerAgent) {
+  private ServerLoadBenchmark(int clients, int agents, int turnsPerAgent, int timeoutSeconds) {
+    this.timeoutSeconds = timeoutSeconds;
     this.clients = clients;
     this.agents = agents;
     this.turnsPerAgent = turnsPerAgent;
@@ -56,7 +60,7 @@ public final class ServerLoadBenchmark {
 
   public static void main(String[] args) throws Exception {
     Map<String, Integer> opts = new ConcurrentHashMap<>(Map.of("--clients", 50, "--agents", 4, "--turns", 20,
-        "--warmup-turns", 5));
+        "--warmup-turns", 5, "--timeout-s", 300));
     for (int i = 0; i + 1 < args.length; i += 2) {
       if (!opts.containsKey(args[i])) {
         System.err.println("unknown option " + args[i] + "; known: " + opts.keySet());
@@ -70,12 +74,17 @@ public final class ServerLoadBenchmark {
     ServerConfig config = ServerConfig.newBuilder().port(0).logsDir(logs)
         .llmEnvironment(Map.of("LLM_PROVIDER", "offline", "LLM_OFFLINE_TOKENS_PER_SECOND", "0"))
         .build();
-    OkHttpClient http = new OkHttpClient.Builder().readTimeout(0, TimeUnit.SECONDS).build();
+    // An OkHttp WebSocket holds a dispatcher slot while open: lift the 64-call default.
+    okhttp3.Dispatcher dispatcher = new okhttp3.Dispatcher();
+    dispatcher.setMaxRequests(1_000_000);
+    dispatcher.setMaxRequestsPerHost(1_000_000);
+    OkHttpClient http = new OkHttpClient.Builder().dispatcher(dispatcher).readTimeout(0, TimeUnit.SECONDS)
+        .connectTimeout(60, TimeUnit.SECONDS).build();
     try (AgentServer server = AgentServer.newBuilder().config(config).build().start()) {
       System.out.printf(Locale.ROOT, "server %s, model: %s%n", server.webSocketUrl(), server.modelDescription());
-      new ServerLoadBenchmark(opts.get("--clients"), opts.get("--agents"), opts.get("--warmup-turns"))
+      new ServerLoadBenchmark(opts.get("--clients"), opts.get("--agents"), opts.get("--warmup-turns"), opts.get("--timeout-s"))
           .run(http, server.webSocketUrl(), "warmup", false);
-      new ServerLoadBenchmark(opts.get("--clients"), opts.get("--agents"), opts.get("--turns"))
+      new ServerLoadBenchmark(opts.get("--clients"), opts.get("--agents"), opts.get("--turns"), opts.get("--timeout-s"))
           .run(http, server.webSocketUrl(), "measured", true);
     } finally {
       http.dispatcher().executorService().shutdown();
@@ -91,9 +100,13 @@ public final class ServerLoadBenchmark {
     for (int c = 0; c < clients; c++) {
       sockets.add(http.newWebSocket(new Request.Builder().url(url).build(), new Client(done)));
     }
-    boolean completed = done.await(5, TimeUnit.MINUTES);
+    boolean completed = done.await(timeoutSeconds, TimeUnit.SECONDS);
     long elapsed = System.nanoTime() - start;
     sockets.forEach(s -> s.close(1000, null));
+    if (!completed) {
+      System.out.printf(Locale.ROOT, "%s TIMED OUT: %d of %d sessions started, %d clients failed, %d turns done%n",
+          label, sessions.get(), clients, clientFailures.get(), finished.get());
+    }
     if (!report) {
       System.out.printf(Locale.ROOT, "%s: %d turns in %.1f s%n", label, finished.get(), elapsed / 1e9);
       return;
@@ -136,6 +149,7 @@ public final class ServerLoadBenchmark {
       String agent = m.path("agent_id").asText();
       switch (m.path("type").asText()) {
         case "session_started" -> {
+          sessions.incrementAndGet();
           for (int a = 0; a < agents; a++) {
             turnsLeft.put("npc-" + a, turnsPerAgent);
             interact(ws, "npc-" + a);
@@ -174,7 +188,8 @@ public final class ServerLoadBenchmark {
 
     @Override
     public void onFailure(WebSocket ws, Throwable t, okhttp3.Response response) {
-      System.err.println("client failed: " + t + " " + Arrays.toString(t.getStackTrace()).substring(0, 200));
+      clientFailures.incrementAndGet();
+      System.err.println("client failed: " + t + (response == null ? "" : " HTTP " + response.code()));
     }
   }
 }
