@@ -110,7 +110,7 @@ class EngineStressTest {
     AgentEngine engine = AgentEngine.builder()
         .llmClient(llm)
         .logStore(logs)
-        .stateTimeout(Duration.ofMillis(20))
+        .stateTimeout(Duration.ofMillis(5))
         .maxToolContinuations(2)
         .build();
     GameSession session = engine.openSession(null, provider, checker);
@@ -262,9 +262,9 @@ class EngineStressTest {
             turns.add(continuation);
           }
         }
-      } else if (choice < 90) {
+      } else if (choice < 92) {
         session.resetAgent(agentId);
-      } else if (choice < 94) {
+      } else if (choice < 96) {
         session.updateSpec(agentId, SPECS.get(random.nextInt(SPECS.size())));
       } else {
         session.history(agentId);
