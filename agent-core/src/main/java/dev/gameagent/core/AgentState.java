@@ -9,7 +9,7 @@ import dev.gameagent.core.llm.LlmRequest;
 import dev.gameagent.core.llm.Usage;
 import dev.gameagent.core.parser.TagRejection;
 import java.util.ArrayDeque;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -46,8 +46,9 @@ final class AgentState {
   private final Object lock = new Object();
 
   // Everything below is guarded by lock.
-  private final History history = new History();
-  private final Map<String, Turn> turns = new HashMap<>();
+  private final History history;
+  /** Turn records by id, oldest first; bounded like the history. */
+  private final Map<String, Turn> turns;
   private final ArrayDeque<Runnable> outbox = new ArrayDeque<>();
   private boolean draining;
   private AgentSpec cachedSpec;
@@ -65,6 +66,15 @@ final class AgentState {
     this.agentId = agentId;
     this.session = session;
     this.engine = engine;
+    int max = engine.maxHistoryEntries();
+    this.history = new History(max);
+    this.turns = new LinkedHashMap<>() {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Turn> eldest) {
+        // The eldest is never the active turn: a newer one is being added.
+        return size() > max;
+      }
+    };
   }
 
   // ---- Requests from the game ----

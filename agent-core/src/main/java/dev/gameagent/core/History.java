@@ -1,12 +1,18 @@
 package dev.gameagent.core;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 
 /**
  * An agent's history: its entries in the order they happened, with a reserved place for the result
  * of each turn that started. A turn's place is reserved when its prompt is built, so the result the
  * game confirms later lands after what the prompt saw and before what happened while it streamed.
+ *
+ * <p>Bounded: past {@code maxEntries} places the oldest is forgotten (the {@link LogStore} keeps
+ * everything), so a long session's memory and per-turn cost stay flat. A result whose place was
+ * forgotten is kept only in the log.
  *
  * <p>Not thread-safe: guarded by the owning agent's lock.
  */
@@ -21,16 +27,27 @@ final class History {
     }
   }
 
-  private final List<Slot> slots = new ArrayList<>();
+  private final Deque<Slot> slots = new ArrayDeque<>();
+  private final int maxEntries;
+
+  History(int maxEntries) {
+    this.maxEntries = maxEntries;
+  }
 
   void append(HistoryEntry entry) {
-    slots.add(new Slot(entry));
+    add(new Slot(entry));
   }
 
   /** Reserves the next place for an entry that is filled in later. */
   Slot reserve() {
-    Slot slot = new Slot(null);
-    slots.add(slot);
+    return add(new Slot(null));
+  }
+
+  private Slot add(Slot slot) {
+    slots.addLast(slot);
+    if (slots.size() > maxEntries) {
+      slots.removeFirst();
+    }
     return slot;
   }
 
