@@ -12,8 +12,8 @@ import java.util.List;
  * of each turn that started. A turn's place is reserved when its prompt is built, so the result the
  * game confirms later lands after what the prompt saw and before what happened while it streamed.
  *
- * <p>Bounded: past {@code maxEntries} places the oldest is forgotten (the {@link LogStore} keeps
- * everything), so a long session's memory stays flat. A result whose place was forgotten is kept
+ * <p>Bounded: past {@code maxEntries} places (plus an eighth, trimmed in one go) the oldest are
+ * forgotten (the {@link LogStore} keeps everything), so a long session's memory stays flat. A result whose place was forgotten is kept
  * only in the log.
  *
  * <p>The filled entries are also kept as one list in order, so a prompt reads them without a copy
@@ -116,7 +116,11 @@ final class History {
     entries.clear();
   }
 
+  /** Forgets the oldest places, in batches of an eighth of the bound so most appends copy nothing. */
   private void trim() {
+    if (slots.size() <= maxEntries + maxEntries / 8) {
+      return;
+    }
     int filledRemoved = 0;
     while (slots.size() > maxEntries) {
       Slot oldest = slots.removeFirst();
