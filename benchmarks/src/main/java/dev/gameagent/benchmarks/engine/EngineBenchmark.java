@@ -35,7 +35,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * The engine's overhead per turn, the LLM excluded: one {@code interact} runs a whole turn
  * synchronously — event into history, state request answered by a completed future, prompt built
  * from a 40-entry history, the exact request logged, a short tagged answer (emotion, two speech
- * chunks, an action) parsed and reported as 8 events to a listener — because the client answers
+ * chunks, an action) parsed and reported as about ten turn events to a listener — because the client answers
  * inside {@code stream} on the calling thread. {@code turnWithResult} adds the game's
  * {@code agent_turn_result}, which keeps the history growing as in a real conversation.
  *
