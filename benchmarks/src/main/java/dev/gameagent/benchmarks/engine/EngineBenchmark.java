@@ -35,11 +35,12 @@ import org.openjdk.jmh.infra.Blackhole;
  * The engine's overhead per turn, the LLM excluded: one {@code interact} runs a whole turn
  * synchronously — event into history, state request answered by a completed future, prompt built
  * from a 40-entry history, the exact request logged, a short tagged answer (emotion, two speech
- * chunks, an action) parsed and reported as about ten turn events to a listener — because the client answers
- * inside {@code stream} on the calling thread. {@code turnWithResult} adds the game's
+ * chunks, an action) parsed and reported as about ten turn events to a listener — because the
+ * client answers inside {@code stream} on the calling thread. {@code turnWithResult} adds the game's
  * {@code agent_turn_result}, which keeps the history growing as in a real conversation.
  *
- * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar Engine -f 1 -wi 3 -i 5}
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar Engine -f 1 -wi 3 -i 5 -bm sample}; on a
+ * shared machine read the median, not the mean.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
