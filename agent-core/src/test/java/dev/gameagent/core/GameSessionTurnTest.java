@@ -324,6 +324,32 @@ class GameSessionTurnTest {
   }
 
   @Test
+  void listenerMayCallBackIntoTheSession() {
+    f.llm.enqueue(Script.builder().text("<speech>Hi").pause().text("</speech>").complete("stop", null).build());
+    f.llm.enqueue(Script.of("<speech>Hi.</speech><emotion>happy</emotion>"));
+    TurnRecorder recorder = new TurnRecorder();
+    GameSession[] session = new GameSession[1];
+    session[0] = f.engine.openSession(null, ScriptedStateProvider.answering(BROM), event -> {
+      recorder.onEvent(event);
+      if (event instanceof TurnEvent.TagOpen open && open.turnId().equals("t-1")) {
+        session[0].cancelTurn("brom", null); // ends t-1 after the events already produced
+      } else if (event instanceof TurnEvent.Interrupted) {
+        session[0].interact("brom", InteractionEvent.of("e-2", "player", "again"));
+      }
+    });
+
+    session[0].interact("brom", InteractionEvent.of("e-1", "player", "hi"));
+
+    recorder.nextTerminal("t-2");
+    assertThat(recorder.events()).extracting(e -> e.turnId() + ":" + e.getClass().getSimpleName()).containsExactly(
+        "t-1:Started", "t-1:TagOpen", "t-1:TagChunk", "t-1:Interrupted",
+        "t-2:Started", "t-2:TagOpen", "t-2:TagChunk", "t-2:TagClose", "t-2:TagOpen", "t-2:TagChunk", "t-2:TagClose",
+        "t-2:Finished");
+    assertThat(f.llm.calls().get(0).cancelRequested()).isTrue();
+    recorder.checker().assertAllEnded();
+  }
+
+  @Test
   void synchronousClientAndProviderDeliverTheWholeTurnInsideInteract() {
     try (AgentEngine engine = AgentEngine.builder().llmClient(new InstantLlmClient("<speech>Hi.</speech>")).build()) {
       TurnRecorder recorder = new TurnRecorder();
