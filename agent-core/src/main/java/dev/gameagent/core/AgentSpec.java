@@ -44,19 +44,34 @@ public final class AgentSpec {
   /** The default {@link #historyLimit()}. */
   public static final int DEFAULT_HISTORY_LIMIT = 40;
 
+  /** The camelCase spellings of known top-level keys ({@code self_closing}, {@code max_tokens} are nested). */
   private static final Map<String, String> CAMEL_CASE_KEYS = Map.of(
       "outputTags", "output_tags",
       "defaultTag", "default_tag",
       "historyLimit", "history_limit",
-      "worldState", "world_state",
-      "selfClosing", "self_closing",
-      "maxTokens", "max_tokens");
+      "worldState", "world_state");
 
-  private static final List<String> TEXT_FIELDS = List.of("role", "description", "background", "mood", "location");
-  private static final List<String> LIST_FIELDS = List.of("personality", "goals", "knowledge", "inventory");
-  private static final List<String> OBJECT_FIELDS = List.of("relationships", "world_state");
-  private static final List<String> CONTRACT_FIELDS =
-      List.of("output_tags", "default_tag", "tools", "llm", "history_limit", "instructions");
+  /** The type rule of each known field but {@code name}. */
+  private enum Kind { TEXT, LIST_OR_TEXT, OBJECT, CONTRACT }
+
+  private static final Map<String, Kind> KNOWN_FIELDS = Map.ofEntries(
+      Map.entry("role", Kind.TEXT),
+      Map.entry("description", Kind.TEXT),
+      Map.entry("background", Kind.TEXT),
+      Map.entry("mood", Kind.TEXT),
+      Map.entry("location", Kind.TEXT),
+      Map.entry("personality", Kind.LIST_OR_TEXT),
+      Map.entry("goals", Kind.LIST_OR_TEXT),
+      Map.entry("knowledge", Kind.LIST_OR_TEXT),
+      Map.entry("inventory", Kind.LIST_OR_TEXT),
+      Map.entry("relationships", Kind.OBJECT),
+      Map.entry("world_state", Kind.OBJECT),
+      Map.entry("output_tags", Kind.CONTRACT),
+      Map.entry("default_tag", Kind.CONTRACT),
+      Map.entry("tools", Kind.CONTRACT),
+      Map.entry("llm", Kind.CONTRACT),
+      Map.entry("history_limit", Kind.CONTRACT),
+      Map.entry("instructions", Kind.CONTRACT));
 
   private final String name;
   private final Map<String, Object> fields;
@@ -68,9 +83,9 @@ public final class AgentSpec {
   private final String instructions;
   private int hash; // 0 = not computed yet; racy but idempotent, like String.hashCode
 
-  private AgentSpec(Builder b) {
+  private AgentSpec(Builder b, boolean ownFields) {
     this.name = b.name;
-    this.fields = Collections.unmodifiableMap(new LinkedHashMap<>(b.fields));
+    this.fields = Collections.unmodifiableMap(ownFields ? b.fields : new LinkedHashMap<>(b.fields));
     this.outputTags = b.outputTags.isEmpty() ? OutputTag.defaults() : List.copyOf(b.outputTags);
     this.tools = List.copyOf(b.tools);
     this.llm = b.llm;
@@ -84,11 +99,12 @@ public final class AgentSpec {
    * Builds a spec from a JSON-like tree (maps, lists, strings, numbers, booleans, nulls).
    *
    * @throws IllegalArgumentException naming the field, when {@code name} is missing or a known
-   *     field has the wrong type
+   *     field has the wrong type; the message starts with the field's path and a space, e.g.
+   *     {@code output_tags[1].values must be a list of strings}, so callers can report the field
    */
   public static AgentSpec fromMap(Map<String, ?> tree) {
     Objects.requireNonNull(tree, "tree == null");
-    Builder b = new Builder();
+    Builder b = new Builder(tree.size());
     for (Map.Entry<String, ?> e : tree.entrySet()) {
       String key = canonicalKey(e.getKey(), tree);
       Object value = e.getValue();
@@ -105,7 +121,7 @@ public final class AgentSpec {
     if (b.name == null) {
       throw new IllegalArgumentException("name must be a non-blank string");
     }
-    return b.build();
+    return new AgentSpec(b, true); // b is dropped, so the spec may keep its field map
   }
 
   /** A builder for a spec named {@code name}, with no other field and the default output tags. */
@@ -261,49 +277,57 @@ public final class AgentSpec {
     return canonical;
   }
 
-  /** A member of a nested object given in snake_case or camelCase. */
-  private static Object member(Map<?, ?> object, String key, String camelKey, String path) {
+  /** A member of an {@code output_tags} element ({@code index}) or of {@code llm} (-1), in snake_case or camelCase. */
+  private static Object member(Map<?, ?> object, String key, String camelKey, int index) {
     if (object.containsKey(key) && object.containsKey(camelKey)) {
-      throw new IllegalArgumentException(path + "." + key + " is given twice, as " + key + " and " + camelKey);
+      throw new IllegalArgumentException((index < 0 ? "llm" : path("output_tags", index, null)) + "." + key
+          + " is given twice, as " + key + " and " + camelKey);
     }
     return object.containsKey(key) ? object.get(key) : object.get(camelKey);
   }
+
+  // Paths for messages are built only when something is wrong: a spec is parsed on every turn.
 
   private static List<OutputTag> parseOutputTags(Object value) {
     List<?> list = list(value, "output_tags", "a list of objects");
     List<OutputTag> tags = new ArrayList<>(list.size());
     for (int i = 0; i < list.size(); i++) {
-      String path = "output_tags[" + i + "]";
-      Map<?, ?> tag = object(list.get(i), path);
-      String tagName = string(tag.get("name"), path + ".name");
+      Map<?, ?> tag = object(list.get(i), "output_tags", i, null);
+      String tagName = string(tag.get("name"), "output_tags", i, "name");
       if (tagName == null || !OutputTag.isTagName(tagName)) {
-        throw new IllegalArgumentException(path + ".name must be a tag name (a letter or _, then letters, "
-            + "digits, _ - .)" + (tagName == null ? "" : ": \"" + tagName + "\""));
+        throw new IllegalArgumentException(path("output_tags", i, "name")
+            + " must be a tag name (a letter or _, then letters, digits, _ - .)"
+            + (tagName == null ? "" : ": \"" + tagName + "\""));
       }
-      List<String> values = strings(tag.get("values"), path + ".values");
-      Map<String, List<String>> attributes = new LinkedHashMap<>();
+      List<String> values = strings(tag.get("values"));
+      if (values == null) {
+        throw new IllegalArgumentException(path("output_tags", i, "values") + " must be a list of strings");
+      }
+      Map<String, List<String>> attributes = Map.of();
       Object attrs = tag.get("attributes");
       if (attrs != null) {
-        for (Map.Entry<?, ?> a : object(attrs, path + ".attributes").entrySet()) {
+        attributes = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> a : object(attrs, "output_tags", i, "attributes").entrySet()) {
           String attrName = String.valueOf(a.getKey());
-          String attrPath = path + ".attributes." + attrName;
-          if (!OutputTag.isTagName(attrName)) {
-            throw new IllegalArgumentException(attrPath + " is not an attribute name (a letter or _, then letters, "
-                + "digits, _ - .)");
+          List<String> allowed = strings(a.getValue());
+          if (!OutputTag.isTagName(attrName) || allowed == null) {
+            throw new IllegalArgumentException(path("output_tags", i, "attributes." + attrName)
+                + (allowed == null ? " must be a list of strings"
+                    : " is not an attribute name (a letter or _, then letters, digits, _ - .)"));
           }
-          attributes.put(attrName, strings(a.getValue(), attrPath));
+          attributes.put(attrName, allowed);
         }
       }
-      Object selfClosing = member(tag, "self_closing", "selfClosing", path);
+      Object selfClosing = member(tag, "self_closing", "selfClosing", i);
       if (selfClosing != null && !(selfClosing instanceof Boolean)) {
-        throw new IllegalArgumentException(path + ".self_closing must be a boolean");
+        throw new IllegalArgumentException(path("output_tags", i, "self_closing") + " must be a boolean");
       }
       boolean closing = Boolean.TRUE.equals(selfClosing);
       if (closing && !values.isEmpty()) {
-        throw new IllegalArgumentException(path + " is self_closing, so it cannot declare values");
+        throw new IllegalArgumentException(path("output_tags", i, null) + " is self_closing, so it cannot declare values");
       }
-      tags.add(new OutputTag(tagName, string(tag.get("description"), path + ".description"), values, attributes,
-          closing));
+      tags.add(new OutputTag(tagName, string(tag.get("description"), "output_tags", i, "description"),
+          values, attributes, closing));
     }
     return tags;
   }
@@ -312,17 +336,16 @@ public final class AgentSpec {
     List<?> list = list(value, "tools", "a list of objects");
     List<ToolSpec> tools = new ArrayList<>(list.size());
     for (int i = 0; i < list.size(); i++) {
-      String path = "tools[" + i + "]";
-      Map<?, ?> tool = object(list.get(i), path);
-      String toolName = string(tool.get("name"), path + ".name");
+      Map<?, ?> tool = object(list.get(i), "tools", i, null);
+      String toolName = string(tool.get("name"), "tools", i, "name");
       if (toolName == null || toolName.isBlank()) {
-        throw new IllegalArgumentException(path + ".name must be a non-blank string");
+        throw new IllegalArgumentException(path("tools", i, "name") + " must be a non-blank string");
       }
       Object parameters = tool.get("parameters");
       Map<String, Object> schema = parameters == null
           ? Map.of()
-          : JsonTree.copyMap(object(parameters, path + ".parameters"), path + ".parameters");
-      tools.add(new ToolSpec(toolName, string(tool.get("description"), path + ".description"), schema));
+          : JsonTree.copyMap(object(parameters, "tools", i, "parameters"), path("tools", i, "parameters"));
+      tools.add(new ToolSpec(toolName, string(tool.get("description"), "tools", i, "description"), schema));
     }
     return tools;
   }
@@ -334,7 +357,7 @@ public final class AgentSpec {
     Double temperature = null;
     Integer maxTokens = null;
     Map<String, Object> extra = new LinkedHashMap<>();
-    member(block, "max_tokens", "maxTokens", "llm"); // rejects both spellings at once
+    member(block, "max_tokens", "maxTokens", -1); // rejects both spellings at once
     for (Map.Entry<?, ?> e : block.entrySet()) {
       String key = String.valueOf(e.getKey());
       String canonical = "maxTokens".equals(key) ? "max_tokens" : key;
@@ -365,11 +388,21 @@ public final class AgentSpec {
     return new LlmSettings(provider, model, temperature, maxTokens, extra);
   }
 
+  /** {@code field}, {@code field[index]} or {@code field[index].member}. */
+  private static String path(String field, int index, String member) {
+    String path = index < 0 ? field : field + "[" + index + "]";
+    return member == null ? path : path + "." + member;
+  }
+
   private static String string(Object value, String path) {
+    return string(value, path, -1, null);
+  }
+
+  private static String string(Object value, String field, int index, String member) {
     if (value == null || value instanceof String) {
       return (String) value;
     }
-    throw new IllegalArgumentException(path + " must be a string");
+    throw new IllegalArgumentException(path(field, index, member) + " must be a string");
   }
 
   private static List<?> list(Object value, String path, String what) {
@@ -380,28 +413,32 @@ public final class AgentSpec {
   }
 
   private static Map<?, ?> object(Object value, String path) {
+    return object(value, path, -1, null);
+  }
+
+  private static Map<?, ?> object(Object value, String field, int index, String member) {
     if (value instanceof Map<?, ?> map) {
       return map;
     }
-    throw new IllegalArgumentException(path + " must be an object");
+    throw new IllegalArgumentException(path(field, index, member) + " must be an object");
   }
 
-  /** A list of strings; null means none. */
-  private static List<String> strings(Object value, String path) {
+  /** A list of strings (empty for null), or null when {@code value} is not one. */
+  private static List<String> strings(Object value) {
     if (value == null) {
       return List.of();
     }
-    if (value instanceof List<?> list) {
-      List<String> strings = new ArrayList<>(list.size());
-      for (Object item : list) {
-        if (!(item instanceof String s)) {
-          throw new IllegalArgumentException(path + " must be a list of strings");
-        }
-        strings.add(s);
-      }
-      return strings;
+    if (!(value instanceof List<?> list)) {
+      return null;
     }
-    throw new IllegalArgumentException(path + " must be a list of strings");
+    for (Object item : list) {
+      if (!(item instanceof String)) {
+        return null;
+      }
+    }
+    @SuppressWarnings("unchecked")
+    List<String> strings = (List<String>) list;
+    return strings; // OutputTag copies it
   }
 
   /** An int-sized integral number of any numeric type (40, 40L, 40.0). */
@@ -459,7 +496,7 @@ public final class AgentSpec {
    */
   public static final class Builder {
     private String name;
-    private final Map<String, Object> fields = new LinkedHashMap<>();
+    private final Map<String, Object> fields;
     private List<OutputTag> outputTags = List.of();
     private String defaultTag;
     private List<ToolSpec> tools = List.of();
@@ -467,9 +504,16 @@ public final class AgentSpec {
     private int historyLimit = DEFAULT_HISTORY_LIMIT;
     private String instructions;
 
-    Builder() {}
+    Builder() {
+      this(16);
+    }
+
+    Builder(int expectedFields) {
+      fields = new LinkedHashMap<>(expectedFields * 4 / 3 + 1);
+    }
 
     Builder(AgentSpec spec) {
+      this(spec.fields.size() + 4);
       name = spec.name;
       fields.putAll(spec.fields);
       outputTags = spec.outputTags;
@@ -500,27 +544,27 @@ public final class AgentSpec {
     public Builder field(String key, Object value) {
       Objects.requireNonNull(key, "key == null");
       key = CAMEL_CASE_KEYS.getOrDefault(key, key);
-      if (CONTRACT_FIELDS.contains(key)) {
-        throw new IllegalArgumentException(key + " is not a character field; set it with its own builder method");
-      }
       if (key.equals("name")) {
         if (!(value instanceof String s)) {
           throw new IllegalArgumentException("name must be a non-blank string");
         }
         return name(s);
       }
-      boolean known = TEXT_FIELDS.contains(key) || LIST_FIELDS.contains(key) || OBJECT_FIELDS.contains(key);
-      if (known && value == null) {
+      Kind kind = KNOWN_FIELDS.get(key);
+      if (kind == Kind.CONTRACT) {
+        throw new IllegalArgumentException(key + " is not a character field; set it with its own builder method");
+      }
+      if (kind != null && value == null) {
         fields.remove(key);
         return this;
       }
-      if (TEXT_FIELDS.contains(key) && !(value instanceof String)) {
+      if (kind == Kind.TEXT && !(value instanceof String)) {
         throw new IllegalArgumentException(key + " must be a string");
       }
-      if (LIST_FIELDS.contains(key) && !(value instanceof List || value instanceof String)) {
+      if (kind == Kind.LIST_OR_TEXT && !(value instanceof List || value instanceof String)) {
         throw new IllegalArgumentException(key + " must be a list or a string");
       }
-      if (OBJECT_FIELDS.contains(key) && !(value instanceof Map)) {
+      if (kind == Kind.OBJECT && !(value instanceof Map)) {
         throw new IllegalArgumentException(key + " must be an object");
       }
       fields.put(key, JsonTree.copy(value, key));
@@ -570,7 +614,7 @@ public final class AgentSpec {
       if (name == null) {
         throw new IllegalArgumentException("name must be a non-blank string");
       }
-      return new AgentSpec(this);
+      return new AgentSpec(this, false);
     }
   }
 

@@ -90,25 +90,50 @@ final class Dossier {
         first = false;
       }
     } else {
-      for (String line : ((String) value).strip().split("\r?\n|\r")) {
-        String text = line.stripTrailing();
-        if (!text.isEmpty()) {
-          indent(out, first && inline ? 0 : indent).append(text);
+      String text = ((String) value).strip();
+      int from = 0;
+      while (from <= text.length()) {
+        int end = lineEnd(text, from);
+        String line = text.substring(from, end).stripTrailing();
+        if (!line.isEmpty()) {
+          indent(out, first && inline ? 0 : indent).append(line);
         }
         out.append('\n');
         first = false;
+        from = end < text.length() && text.charAt(end) == '\r' && end + 1 < text.length()
+            && text.charAt(end + 1) == '\n' ? end + 2 : end + 1;
       }
     }
+  }
+
+  /** The index of the first CR or LF at or after {@code from}, or the length. */
+  private static int lineEnd(String s, int from) {
+    for (int i = from; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '\n' || c == '\r') {
+        return i;
+      }
+    }
+    return s.length();
   }
 
   private static boolean isBlock(Object value) {
     return value instanceof Map<?, ?> map ? !map.isEmpty()
         : value instanceof List<?> list ? !list.isEmpty()
-        : value instanceof String s && isMultiLine(s.strip());
+        : value instanceof String s && isMultiLine(s);
   }
 
+  /** Whether {@code s} has a line break between its first and last non-whitespace characters. */
   private static boolean isMultiLine(String s) {
-    return s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0;
+    int end = s.length();
+    while (end > 0 && Character.isWhitespace(s.charAt(end - 1))) {
+      end--;
+    }
+    int start = 0;
+    while (start < end && Character.isWhitespace(s.charAt(start))) {
+      start++;
+    }
+    return lineEnd(s, start) < end;
   }
 
   /** Appends a value that fits on one line. */

@@ -3,9 +3,8 @@ package dev.gameagent.core;
 import dev.gameagent.core.llm.ChatMessage;
 import dev.gameagent.core.llm.LlmRequest;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -24,18 +23,22 @@ import java.util.Objects;
  * trailing tool-result entries stand for the active entry: they are always included. The reported
  * {@code estimated_tokens} is the sum of those per-message estimates (before merging).
  *
- * <p>The rendered system message is cached per spec, keyed by equality, since the game sends a
- * fresh but usually equal spec every turn.
+ * <p>Rendering is memoized in bounded caches: the system message per spec, keyed by equality,
+ * since the game sends a fresh but usually equal spec every turn; each history entry's messages
+ * per entry instance, since history entries are immutable and a session passes the same instances
+ * every turn. Entries must therefore not be mutated (nor the maps and lists inside them) once they
+ * have been prompted. One builder is meant to serve many sessions.
  */
 public final class PromptBuilder {
   /** The default context budget, in estimated tokens. */
   public static final int DEFAULT_CONTEXT_BUDGET_TOKENS = 8000;
-  private static final int SYSTEM_PROMPT_CACHE_SIZE = 256;
 
   private final TokenCounter tokenCounter;
   private final int contextBudgetTokens;
   private final boolean mergeConsecutiveRoles;
-  private final SystemPromptCache cache = new SystemPromptCache(SYSTEM_PROMPT_CACHE_SIZE);
+  // Rendered text, memoized: the system message per spec by equality, history entries by instance.
+  private final RenderCache<AgentSpec, RenderedSystem> systems = new RenderCache<>(256, 4_000_000);
+  private final RenderCache<Identity, RenderedEntry> entries = new RenderCache<>(16_384, 8_000_000);
 
   private PromptBuilder(Builder builder) {
     this.tokenCounter = builder.tokenCounter;
@@ -65,12 +68,8 @@ public final class PromptBuilder {
     Objects.requireNonNull(spec, "spec == null");
     Objects.requireNonNull(history, "history == null");
     RenderedSystem system = system(spec);
-
-    List<ChatMessage> activeMessages = new ArrayList<>(2);
-    if (active != null) {
-      HistoryRenderer.render(active, activeMessages);
-    }
-    int tokens = system.tokens + count(activeMessages, 0);
+    RenderedEntry activeEntry = active == null ? RenderedEntry.NONE : render(active);
+    int tokens = system.tokens + activeEntry.tokens;
 
     int size = history.size();
     int trailingResults = 0;
@@ -80,36 +79,33 @@ public final class PromptBuilder {
       }
     }
 
-    // Newest first; entryStarts[k] is where the k-th included entry (from the newest) begins.
-    List<ChatMessage> newestFirst = new ArrayList<>(Math.min(size, spec.historyLimit()) + trailingResults + 4);
-    int included = 0;
+    // Newest first, at most historyLimit entries (more only for a continuation's tool results).
+    int limit = Math.max(spec.historyLimit(), trailingResults);
+    RenderedEntry[] included = new RenderedEntry[Math.min(size, limit)];
+    int count = 0;
     int budgetLeft = contextBudgetTokens - tokens;
-    int[] entryStarts = new int[Math.min(size, Math.max(spec.historyLimit(), trailingResults)) + 1];
-    for (int i = size - 1; i >= 0; i--) {
+    int messageCount = 1 + activeEntry.messages.length;
+    for (int i = size - 1; i >= 0 && count < included.length; i--) {
       boolean forced = i >= size - trailingResults;
-      if (!forced && included >= spec.historyLimit()) {
+      if (!forced && count >= spec.historyLimit()) {
         break;
       }
-      int start = newestFirst.size();
-      HistoryRenderer.render(Objects.requireNonNull(history.get(i), "history element == null"), newestFirst);
-      int cost = count(newestFirst, start);
-      if (!forced && cost > budgetLeft) {
-        trim(newestFirst, start);
+      RenderedEntry entry = render(Objects.requireNonNull(history.get(i), "history element == null"));
+      if (!forced && entry.tokens > budgetLeft) {
         break;
       }
-      budgetLeft -= cost;
-      tokens += cost;
-      entryStarts[included++] = start;
+      budgetLeft -= entry.tokens;
+      tokens += entry.tokens;
+      messageCount += entry.messages.length;
+      included[count++] = entry;
     }
 
-    List<ChatMessage> messages = new ArrayList<>(newestFirst.size() + activeMessages.size() + 1);
+    List<ChatMessage> messages = new ArrayList<>(messageCount);
     messages.add(ChatMessage.system(system.text));
-    int end = newestFirst.size();
-    for (int k = included - 1; k >= 0; k--) {
-      messages.addAll(newestFirst.subList(entryStarts[k], end)); // an entry's own messages keep their order
-      end = entryStarts[k];
+    for (int k = count - 1; k >= 0; k--) {
+      Collections.addAll(messages, included[k].messages);
     }
-    messages.addAll(activeMessages);
+    Collections.addAll(messages, activeEntry.messages);
     if (mergeConsecutiveRoles) {
       messages = merge(messages);
     }
@@ -130,8 +126,7 @@ public final class PromptBuilder {
     if (!toolResults.isEmpty()) {
       request.option(LlmRequest.OPTION_TOOL_RESULTS, toolResults);
     }
-    return new Prompt(request.build(),
-        new TurnEvent.PromptStats(messages.size(), included, size - included, tokens));
+    return new Prompt(request.build(), new TurnEvent.PromptStats(messages.size(), count, size - count, tokens));
   }
 
   /** The system message alone: the character dossier, the output contract, the instructions. */
@@ -140,25 +135,31 @@ public final class PromptBuilder {
   }
 
   private RenderedSystem system(AgentSpec spec) {
-    RenderedSystem cached = cache.get(spec);
+    RenderedSystem cached = systems.get(spec);
     if (cached == null) {
       String text = Dossier.systemPrompt(spec);
       cached = new RenderedSystem(text, tokenCounter.count(text));
-      cache.put(spec, cached);
+      systems.put(spec, cached, text.length());
     }
     return cached;
   }
 
-  private int count(List<ChatMessage> messages, int from) {
-    int sum = 0;
-    for (int i = from; i < messages.size(); i++) {
-      sum += tokenCounter.count(messages.get(i).content());
+  private RenderedEntry render(HistoryEntry entry) {
+    Identity key = new Identity(entry);
+    RenderedEntry rendered = entries.get(key);
+    if (rendered == null) {
+      List<ChatMessage> messages = new ArrayList<>(2);
+      HistoryRenderer.render(entry, messages);
+      int tokens = 0;
+      int chars = 0;
+      for (ChatMessage message : messages) {
+        tokens += tokenCounter.count(message.content());
+        chars += message.content().length();
+      }
+      rendered = new RenderedEntry(messages.toArray(new ChatMessage[0]), tokens);
+      entries.put(key, rendered, chars);
     }
-    return sum;
-  }
-
-  private static void trim(List<ChatMessage> messages, int size) {
-    messages.subList(size, messages.size()).clear();
+    return rendered;
   }
 
   /** The results a turn answers: {@code active}'s, or for a continuation the trailing history's. */
@@ -205,25 +206,25 @@ public final class PromptBuilder {
 
   private record RenderedSystem(String text, int tokens) {}
 
-  /** A small LRU map from spec to its rendered system message; thread-safe. */
-  private static final class SystemPromptCache {
-    private final Map<AgentSpec, RenderedSystem> map;
+  /** An entry's messages, in order, and their token estimate. */
+  private record RenderedEntry(ChatMessage[] messages, int tokens) {
+    static final RenderedEntry NONE = new RenderedEntry(new ChatMessage[0], 0);
+  }
 
-    SystemPromptCache(int capacity) {
-      this.map = new LinkedHashMap<>(capacity * 4 / 3 + 1, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<AgentSpec, RenderedSystem> eldest) {
-          return size() > capacity;
-        }
-      };
+  /**
+   * A history entry as a key by instance. Entries are immutable and a session hands the same
+   * instances to every turn (the active event included, which is history on the next turn), so each
+   * is rendered once; identity avoids hashing the entries' content.
+   */
+  private record Identity(HistoryEntry entry) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Identity other && other.entry == entry;
     }
 
-    synchronized RenderedSystem get(AgentSpec spec) {
-      return map.get(spec);
-    }
-
-    synchronized void put(AgentSpec spec, RenderedSystem rendered) {
-      map.put(spec, rendered);
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(entry);
     }
   }
 
