@@ -130,11 +130,10 @@ class GameSessionTurnTest {
 
   @Test
   void queuedEventStartsAfterTheActiveTurnEndsAndALaterOneReplacesIt() {
-    f.llm.enqueue(Script.builder().text("<speech>One").pause().text("</speech>").complete("stop", null).build());
-    String first = f.session.interact("brom", f.event("one"));
-    f.answerState(BROM);
+    EngineFixture.Streaming streaming = f.startStreaming(f.event("one"), EngineFixture.pausedSpeech("One"));
+    String first = streaming.turnId();
+    Call call = streaming.call();
     f.events.next(TurnEvent.Started.class, first);
-    Call call = f.llm.awaitCall(0);
     await().until(call::paused);
 
     InteractionEvent replaced = f.event("two", OnBusy.QUEUE);
@@ -160,10 +159,9 @@ class GameSessionTurnTest {
 
   @Test
   void interruptClearsTheQueuedEvent() {
-    f.llm.enqueue(Script.hanging("<speech>One"));
-    String first = f.session.interact("brom", f.event("one"));
-    f.answerState(BROM);
-    Call call = f.llm.awaitCall(0);
+    EngineFixture.Streaming streaming = f.startStreaming(f.event("one"), Script.hanging("<speech>One"));
+    String first = streaming.turnId();
+    Call call = streaming.call();
     InteractionEvent queued = f.event("two", OnBusy.QUEUE);
     String queuedId = f.session.interact("brom", queued);
 
@@ -182,10 +180,9 @@ class GameSessionTurnTest {
 
   @Test
   void droppedEventIsRecordedAndDisturbsNothing() {
-    f.llm.enqueue(Script.builder().text("<speech>One").pause().text("</speech>").complete("stop", null).build());
-    String first = f.session.interact("brom", f.event("one"));
-    f.answerState(BROM);
-    Call call = f.llm.awaitCall(0);
+    EngineFixture.Streaming streaming = f.startStreaming(f.event("one"), EngineFixture.pausedSpeech("One"));
+    String first = streaming.turnId();
+    Call call = streaming.call();
     await().until(call::paused);
 
     InteractionEvent dropped = f.event("two", OnBusy.DROP);
@@ -201,10 +198,9 @@ class GameSessionTurnTest {
 
   @Test
   void cancelTurnInterruptsTheActiveTurnAndClearsTheQueue() {
-    f.llm.enqueue(Script.hanging("<speech>Blah blah"));
-    String first = f.session.interact("brom", f.event("one"));
-    f.answerState(BROM);
-    Call call = f.llm.awaitCall(0);
+    EngineFixture.Streaming streaming = f.startStreaming(f.event("one"), Script.hanging("<speech>Blah blah"));
+    String first = streaming.turnId();
+    Call call = streaming.call();
     f.events.next(TurnEvent.Started.class, first);
     InteractionEvent queued = f.event("two", OnBusy.QUEUE);
     String queuedId = f.session.interact("brom", queued);
@@ -226,10 +222,9 @@ class GameSessionTurnTest {
 
   @Test
   void cancelTurnNamingTheQueuedTurnClearsOnlyThat() {
-    f.llm.enqueue(Script.builder().text("<speech>One").pause().text("</speech>").complete("stop", null).build());
-    String first = f.session.interact("brom", f.event("one"));
-    f.answerState(BROM);
-    Call call = f.llm.awaitCall(0);
+    EngineFixture.Streaming streaming = f.startStreaming(f.event("one"), EngineFixture.pausedSpeech("One"));
+    String first = streaming.turnId();
+    Call call = streaming.call();
     await().until(call::paused);
     String queuedId = f.session.interact("brom", f.event("two", OnBusy.QUEUE));
 
@@ -243,10 +238,9 @@ class GameSessionTurnTest {
 
   @Test
   void resetAgentCancelsTheTurnAndForgetsHistoryAndSpec() {
-    f.llm.enqueue(Script.hanging("<speech>Blah"));
-    String first = f.session.interact("brom", f.event("one"));
-    f.answerState(BROM);
-    Call call = f.llm.awaitCall(0);
+    EngineFixture.Streaming streaming = f.startStreaming(f.event("one"), Script.hanging("<speech>Blah"));
+    String first = streaming.turnId();
+    Call call = streaming.call();
 
     f.session.resetAgent("brom");
 
@@ -260,10 +254,9 @@ class GameSessionTurnTest {
 
   @Test
   void shutdownInterruptsActiveTurnsAndStartsNoMore() {
-    f.llm.enqueue(Script.hanging("<speech>Blah"));
-    String first = f.session.interact("brom", f.event("one"));
-    f.answerState(BROM);
-    Call call = f.llm.awaitCall(0);
+    EngineFixture.Streaming streaming = f.startStreaming(f.event("one"), Script.hanging("<speech>Blah"));
+    String first = streaming.turnId();
+    Call call = streaming.call();
 
     f.session.shutdown();
 
@@ -278,10 +271,9 @@ class GameSessionTurnTest {
   @Test
   void twoAgentsStreamAtOnceAndAnEventForOneNeverInterruptsTheOther() {
     f.llm.enqueue(Script.builder().text("<speech>I am Brom").pause().text("</speech>").complete("stop", null).build());
-    f.llm.enqueue(Script.builder().text("<speech>I am Mira").pause().text("</speech>").complete("stop", null).build());
-    String brom = f.session.interact("brom", f.event("who are you?"));
-    f.answerState(BROM);
-    Call bromCall = f.llm.awaitCall(0);
+    EngineFixture.Streaming streaming = f.startStreaming(f.event("who are you?"), Script.builder().text("<speech>I am Mira").pause().text("</speech>").complete("stop", null).build());
+    String brom = streaming.turnId();
+    Call bromCall = streaming.call();
     String mira = f.session.interact("mira", f.event("and you?"));
     f.answerState(AgentSpec.builder("Mira").build());
     Call miraCall = f.llm.awaitCall(1);
@@ -367,10 +359,9 @@ class GameSessionTurnTest {
 
   @Test
   void detachCancelsUpstreamSilentlyAndAttachResumes() {
-    f.llm.enqueue(Script.hanging("<speech>Blah"));
-    String first = f.session.interact("brom", f.event("one"));
-    f.answerState(BROM);
-    Call call = f.llm.awaitCall(0);
+    EngineFixture.Streaming streaming = f.startStreaming(f.event("one"), Script.hanging("<speech>Blah"));
+    String first = streaming.turnId();
+    Call call = streaming.call();
     f.events.next(TurnEvent.Started.class, first);
 
     f.session.detach();
