@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
 final class AgentState {
   private static final Logger log = LoggerFactory.getLogger(GameSession.class);
 
-  static final String TOOL_CALL = "tool_call";
+  private static final String TOOL_CALL = "tool_call";
 
   final String agentId;
   private final GameSession session;
