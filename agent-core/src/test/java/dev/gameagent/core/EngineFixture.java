@@ -46,6 +46,23 @@ final class EngineFixture implements AutoCloseable {
     return new InteractionEvent(e.eventId(), e.kind(), e.source(), e.target(), e.text(), e.timestamp(), onBusy, e.data());
   }
 
+  /** A turn of brom's that is streaming: its id and its LLM call. */
+  record Streaming(String turnId, ScriptedLlmClient.Call call) {}
+
+  /** Starts a turn for brom that plays {@code script}, answers its state with {@link #BROM}, waits for its call. */
+  Streaming startStreaming(InteractionEvent event, ScriptedLlmClient.Script script) {
+    int index = llm.callCount();
+    llm.enqueue(script);
+    String turnId = session.interact("brom", event);
+    answerState(BROM);
+    return new Streaming(turnId, llm.awaitCall(index));
+  }
+
+  /** A speech that stops after {@code text} until released, then closes and completes. */
+  static ScriptedLlmClient.Script pausedSpeech(String text) {
+    return ScriptedLlmClient.Script.builder().text("<speech>" + text).pause().text("</speech>").complete("stop", null).build();
+  }
+
   /** Answers the next state request with {@code spec} and returns the request. */
   StateRequest answerState(AgentSpec spec) {
     ScriptedStateProvider.Pending pending = state.next();

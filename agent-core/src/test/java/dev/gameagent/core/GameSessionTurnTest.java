@@ -130,11 +130,10 @@ class GameSessionTurnTest {
 
   @Test
   void queuedEventStartsAfterTheActiveTurnEndsAndALaterOneReplacesIt() {
-    f.llm.enqueue(Script.builder().text("<speech>One").pause().text("</speech>").complete("stop", null).build());
-    String first = f.session.interact("brom", f.event("one"));
-    f.answerState(BROM);
+    EngineFixture.Streaming streaming = f.startStreaming(f.event("one"), EngineFixture.pausedSpeech("One"));
+    String first = streaming.turnId();
+    Call call = streaming.call();
     f.events.next(TurnEvent.Started.class, first);
-    Call call = f.llm.awaitCall(0);
     await().until(call::paused);
 
     InteractionEvent replaced = f.event("two", OnBusy.QUEUE);
@@ -160,10 +159,9 @@ class GameSessionTurnTest {
 
   @Test
   void interruptClearsTheQueuedEvent() {
-    f.llm.enqueue(Script.hanging("<speech>One"));
-    String first = f.session.interact("brom", f.event("one"));
-    f.answerState(BROM);
-    Call call = f.llm.awaitCall(0);
+    EngineFixture.Streaming streaming = f.startStreaming(f.event("one"), Script.hanging("<speech>One"));
+    String first = streaming.turnId();
+    Call call = streaming.call();
     InteractionEvent queued = f.event("two", OnBusy.QUEUE);
     String queuedId = f.session.interact("brom", queued);
 
@@ -182,10 +180,9 @@ class GameSessionTurnTest {
 
   @Test
   void droppedEventIsRecordedAndDisturbsNothing() {
-    f.llm.enqueue(Script.builder().text("<speech>One").pause().text("</speech>").complete("stop", null).build());
-    String first = f.session.interact("brom", f.event("one"));
-    f.answerState(BROM);
-    Call call = f.llm.awaitCall(0);
+    EngineFixture.Streaming streaming = f.startStreaming(f.event("one"), EngineFixture.pausedSpeech("One"));
+    String first = streaming.turnId();
+    Call call = streaming.call();
     await().until(call::paused);
 
     InteractionEvent dropped = f.event("two", OnBusy.DROP);
@@ -201,10 +198,9 @@ class GameSessionTurnTest {
 
   @Test
   void cancelTurnInterruptsTheActiveTurnAndClearsTheQueue() {
-    f.llm.enqueue(Script.hanging("<speech>Blah blah"));
-    String first = f.session.interact("brom", f.event("one"));
-    f.answerState(BROM);
-    Call call = f.llm.awaitCall(0);
+    EngineFixture.Streaming streaming = f.startStreaming(f.event("one"), Script.hanging("<speech>Blah blah"));
+    String first = streaming.turnId();
+    Call call = streaming.call();
     f.events.next(TurnEvent.Started.class, first);
     InteractionEvent queued = f.event("two", OnBusy.QUEUE);
     String queuedId = f.session.interact("brom", queued);
@@ -226,10 +222,9 @@ class GameSessionTurnTest {
 
   @Test
   void cancelTurnNamingTheQueuedTurnClearsOnlyThat() {
-    f.llm.enqueue(Script.builder().text("<speech>One").pause().text("</speech>").complete("stop", null).build());
-    String first = f.session.interact("brom", f.event("one"));
-    f.answerState(BROM);
-    Call call = f.llm.awaitCall(0);
+    EngineFixture.Streaming streaming = f.startStreaming(f.event("one"), EngineFixture.pausedSpeech("One"));
+    String first = streaming.turnId();
+    Call call = streaming.call();
     await().until(call::paused);
     String queuedId = f.session.interact("brom", f.event("two", OnBusy.QUEUE));
 
@@ -243,10 +238,9 @@ class GameSessionTurnTest {
 
   @Test
   void resetAgentCancelsTheTurnAndForgetsHistoryAndSpec() {
-    f.llm.enqueue(Script.hanging("<speech>Blah"));
-    String first = f.session.interact("brom", f.event("one"));
-    f.answerState(BROM);
-    Call call = f.llm.awaitCall(0);
+    EngineFixture.Streaming streaming = f.startStreaming(f.event("one"), Script.hanging("<speech>Blah"));
+    String first = streaming.turnId();
+    Call call = streaming.call();
 
     f.session.resetAgent("brom");
 
@@ -260,10 +254,9 @@ class GameSessionTurnTest {
 
   @Test
   void shutdownInterruptsActiveTurnsAndStartsNoMore() {
-    f.llm.enqueue(Script.hanging("<speech>Blah"));
-    String first = f.session.interact("brom", f.event("one"));
-    f.answerState(BROM);
-    Call call = f.llm.awaitCall(0);
+    EngineFixture.Streaming streaming = f.startStreaming(f.event("one"), Script.hanging("<speech>Blah"));
+    String first = streaming.turnId();
+    Call call = streaming.call();
 
     f.session.shutdown();
 
@@ -278,10 +271,9 @@ class GameSessionTurnTest {
   @Test
   void twoAgentsStreamAtOnceAndAnEventForOneNeverInterruptsTheOther() {
     f.llm.enqueue(Script.builder().text("<speech>I am Brom").pause().text("</speech>").complete("stop", null).build());
-    f.llm.enqueue(Script.builder().text("<speech>I am Mira").pause().text("</speech>").complete("stop", null).build());
-    String brom = f.session.interact("brom", f.event("who are you?"));
-    f.answerState(BROM);
-    Call bromCall = f.llm.awaitCall(0);
+    EngineFixture.Streaming streaming = f.startStreaming(f.event("who are you?"), Script.builder().text("<speech>I am Mira").pause().text("</speech>").complete("stop", null).build());
+    String brom = streaming.turnId();
+    Call bromCall = streaming.call();
     String mira = f.session.interact("mira", f.event("and you?"));
     f.answerState(AgentSpec.builder("Mira").build());
     Call miraCall = f.llm.awaitCall(1);
@@ -324,6 +316,32 @@ class GameSessionTurnTest {
   }
 
   @Test
+  void listenerMayCallBackIntoTheSession() {
+    f.llm.enqueue(Script.builder().text("<speech>Hi").pause().text("</speech>").complete("stop", null).build());
+    f.llm.enqueue(Script.of("<speech>Hi.</speech><emotion>happy</emotion>"));
+    TurnRecorder recorder = new TurnRecorder();
+    GameSession[] session = new GameSession[1];
+    session[0] = f.engine.openSession(null, ScriptedStateProvider.answering(BROM), event -> {
+      recorder.onEvent(event);
+      if (event instanceof TurnEvent.TagOpen open && open.turnId().equals("t-1")) {
+        session[0].cancelTurn("brom", null); // ends t-1 after the events already produced
+      } else if (event instanceof TurnEvent.Interrupted) {
+        session[0].interact("brom", InteractionEvent.of("e-2", "player", "again"));
+      }
+    });
+
+    session[0].interact("brom", InteractionEvent.of("e-1", "player", "hi"));
+
+    recorder.nextTerminal("t-2");
+    assertThat(recorder.events()).extracting(e -> e.turnId() + ":" + e.getClass().getSimpleName()).containsExactly(
+        "t-1:Started", "t-1:TagOpen", "t-1:TagChunk", "t-1:Interrupted",
+        "t-2:Started", "t-2:TagOpen", "t-2:TagChunk", "t-2:TagClose", "t-2:TagOpen", "t-2:TagChunk", "t-2:TagClose",
+        "t-2:Finished");
+    assertThat(f.llm.calls().get(0).cancelRequested()).isTrue();
+    recorder.checker().assertAllEnded();
+  }
+
+  @Test
   void synchronousClientAndProviderDeliverTheWholeTurnInsideInteract() {
     try (AgentEngine engine = AgentEngine.builder().llmClient(new InstantLlmClient("<speech>Hi.</speech>")).build()) {
       TurnRecorder recorder = new TurnRecorder();
@@ -341,10 +359,9 @@ class GameSessionTurnTest {
 
   @Test
   void detachCancelsUpstreamSilentlyAndAttachResumes() {
-    f.llm.enqueue(Script.hanging("<speech>Blah"));
-    String first = f.session.interact("brom", f.event("one"));
-    f.answerState(BROM);
-    Call call = f.llm.awaitCall(0);
+    EngineFixture.Streaming streaming = f.startStreaming(f.event("one"), Script.hanging("<speech>Blah"));
+    String first = streaming.turnId();
+    Call call = streaming.call();
     f.events.next(TurnEvent.Started.class, first);
 
     f.session.detach();
