@@ -13,7 +13,8 @@ final class Chars {
     if (c <= ' ') {
       return c == ' ' || (c >= '\t' && c <= '\r') || c >= '\u001C';
     }
-    return c >= '\u1680' && Character.isWhitespace(c);
+    // above ASCII only U+1680, U+2000..U+200A (not U+2007), U+2028, U+2029, U+205F and U+3000
+    return c >= '\u1680' && c <= '\u3000' && Character.isWhitespace(c);
   }
 
   /** Folds {@code c} for case-insensitive comparison the way {@link String#equalsIgnoreCase} does. */

@@ -3,47 +3,51 @@ package dev.gameagent.core.parser;
 import dev.gameagent.core.OutputTag;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * A structural tag as the parser enforces it: a declared {@link OutputTag}, or {@code tool_call}
- * when tools are declared. Allowed values are kept stripped, in their declared spelling, and
- * compared ignoring case. Immutable.
+ * when tools are declared. Allowed values (of the content, of attributes, of tool names) are kept
+ * stripped in their declared spelling and compared with the model's text stripped and ignoring
+ * case, without copying it. Immutable.
  */
 final class DeclaredTag {
 
   static final String TOOL_CALL = "tool_call";
 
-  /** A declared attribute and its allowed values; an empty list allows any value. */
-  private record AttributeRule(String name, List<String> allowed) {}
-
   private final String name;
   private final List<String> values;
-  private final List<AttributeRule> attributes;
+  private final String[] attributeNames;
+  private final List<List<String>> attributeValues;
+  private final int requiredAttributes;
   private final List<String> tools;
   private final boolean selfClosing;
 
-  private DeclaredTag(
-      String name, List<String> values, List<AttributeRule> attributes, List<String> tools, boolean selfClosing) {
+  private DeclaredTag(String name, List<String> values, Map<String, List<String>> attributes, List<String> tools,
+      boolean selfClosing) {
     this.name = name;
     this.values = values;
-    this.attributes = attributes;
+    this.attributeNames = new String[attributes.size()];
+    this.attributeValues = new ArrayList<>(attributes.size());
+    int required = 0;
+    for (Map.Entry<String, List<String>> attribute : attributes.entrySet()) {
+      attributeNames[attributeValues.size()] = attribute.getKey();
+      attributeValues.add(stripAll(attribute.getValue()));
+      required += attribute.getValue().isEmpty() ? 0 : 1;
+    }
+    this.requiredAttributes = required;
     this.tools = tools;
     this.selfClosing = selfClosing;
   }
 
   static DeclaredTag of(OutputTag tag) {
-    List<AttributeRule> rules = new ArrayList<>();
-    tag.attributes().forEach((attribute, allowed) -> rules.add(new AttributeRule(attribute, stripAll(allowed))));
-    return new DeclaredTag(tag.name(), stripAll(tag.values()), List.copyOf(rules), List.of(), tag.selfClosing());
+    return new DeclaredTag(tag.name(), stripAll(tag.values()), tag.attributes(), List.of(), tag.selfClosing());
   }
 
   /** The {@code tool_call} tag for the given (non-empty) tool names. */
   static DeclaredTag toolCall(Collection<String> toolNames) {
-    return new DeclaredTag(TOOL_CALL, List.of(), List.of(), stripAll(toolNames), false);
+    return new DeclaredTag(TOOL_CALL, List.of(), Map.of(), stripAll(toolNames), false);
   }
 
   String name() {
@@ -65,92 +69,88 @@ final class DeclaredTag {
   }
 
   /** The declared spelling of the allowed value equal to {@code content}, or null when none is. */
-  String allowedValue(String content) {
+  String allowedValue(CharSequence content) {
     return match(values, content);
   }
 
-  /**
-   * The declared spelling of the tool named by the {@code name} attribute, or null when the
-   * attribute is missing or names no declared tool.
-   */
-  String tool(List<String> attributeNames, List<String> attributeValues) {
-    for (int i = 0; i < attributeNames.size(); i++) {
-      if (attributeNames.get(i).equalsIgnoreCase("name")) {
-        return match(tools, attributeValues.get(i));
-      }
-    }
-    return null;
+  /** The declared spelling of the tool named {@code toolName}, or null when none is. */
+  String tool(CharSequence toolName) {
+    return toolName == null ? null : match(tools, toolName);
   }
 
-  /**
-   * The attributes to report, in source order, or null when one is outside its declared list (a
-   * declared list that is not empty also makes its attribute required). Declared attributes are
-   * reported under their declared name, constrained values in their declared spelling, other
-   * attributes as written; of a repeated attribute the first counts.
-   */
-  Map<String, String> attributes(List<String> attributeNames, List<String> attributeValues) {
-    if (attributeNames.isEmpty() && attributes.isEmpty()) {
-      return Map.of();
-    }
-    Map<String, String> result = new LinkedHashMap<>();
-    for (int i = 0; i < attributeNames.size(); i++) {
-      String written = attributeNames.get(i);
-      AttributeRule rule = rule(written);
-      String key = rule == null ? written : rule.name();
-      if (containsIgnoringCase(result, key)) {
-        continue;
-      }
-      String value = attributeValues.get(i);
-      if (rule != null && !rule.allowed().isEmpty()) {
-        value = match(rule.allowed(), value);
-        if (value == null) {
-          return null;
-        }
-      }
-      result.put(key, value);
-    }
-    for (AttributeRule rule : attributes) {
-      if (!rule.allowed().isEmpty() && !result.containsKey(rule.name())) {
-        return null;
+  /** The index of the declared attribute called {@code attribute} ignoring case, or -1. */
+  int attribute(CharSequence attribute) {
+    for (int i = 0; i < attributeNames.length; i++) {
+      if (equalsIgnoringCase(attributeNames[i], attribute, 0, attribute.length())) {
+        return i;
       }
     }
-    return result.size() == 1 ? Map.copyOf(result) : Collections.unmodifiableMap(result);
+    return -1;
   }
 
-  private AttributeRule rule(String attributeName) {
-    for (AttributeRule rule : attributes) {
-      if (rule.name().equalsIgnoreCase(attributeName)) {
-        return rule;
-      }
-    }
-    return null;
+  String attributeName(int attribute) {
+    return attributeNames[attribute];
   }
 
-  private static boolean containsIgnoringCase(Map<String, String> map, String key) {
-    for (String existing : map.keySet()) {
-      if (existing.equalsIgnoreCase(key)) {
-        return true;
-      }
-    }
-    return false;
+  /** Whether the attribute's values are constrained, which also makes it required. */
+  boolean constrained(int attribute) {
+    return !attributeValues.get(attribute).isEmpty();
   }
 
-  private static String match(List<String> allowed, String candidate) {
-    String stripped = candidate.strip();
-    for (String value : allowed) {
-      if (value.equalsIgnoreCase(stripped)) {
+  /** The declared spelling of the attribute's allowed value equal to {@code value}, or null. */
+  String allowedValue(int attribute, CharSequence value) {
+    return match(attributeValues.get(attribute), value);
+  }
+
+  /** How many attributes are constrained, and so required. */
+  int requiredAttributes() {
+    return requiredAttributes;
+  }
+
+  /** The allowed value equal to {@code text} stripped, ignoring case, or null. */
+  private static String match(List<String> allowed, CharSequence text) {
+    int start = 0;
+    int end = text.length();
+    while (start < end && Chars.isWhitespace(text.charAt(start))) {
+      start++;
+    }
+    while (end > start && Chars.isWhitespace(text.charAt(end - 1))) {
+      end--;
+    }
+    for (int i = 0; i < allowed.size(); i++) {
+      String value = allowed.get(i);
+      if (equalsIgnoringCase(value, text, start, end)) {
         return value;
       }
     }
     return null;
   }
 
-  private static List<String> stripAll(Collection<String> strings) {
-    List<String> result = new ArrayList<>(strings.size());
-    for (String s : strings) {
-      result.add(s.strip());
+  /** {@code expected.equalsIgnoreCase(text[start, end))}, without copying the text. */
+  static boolean equalsIgnoringCase(String expected, CharSequence text, int start, int end) {
+    if (expected.length() != end - start) {
+      return false;
     }
-    return List.copyOf(result);
+    for (int i = 0; i < expected.length(); i++) {
+      char a = expected.charAt(i);
+      char b = text.charAt(start + i);
+      if (a != b && Chars.fold(a) != Chars.fold(b)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static List<String> stripAll(Collection<String> strings) {
+    if (strings.isEmpty()) {
+      return List.of();
+    }
+    String[] result = new String[strings.size()];
+    int i = 0;
+    for (String s : strings) {
+      result[i++] = s.strip();
+    }
+    return List.of(result);
   }
 
   @Override

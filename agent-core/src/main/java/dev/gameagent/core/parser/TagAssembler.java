@@ -33,9 +33,9 @@ final class TagAssembler {
   private final List<TagRejection> rejections = new ArrayList<>();
 
   /** The open tag's trimmed content so far; what is past {@link #released} is not yet sent. */
-  private final StringBuilder content = new StringBuilder();
+  private final TextBuffer content = new TextBuffer(128);
   /** Whitespace after the content, not yet known not to be trailing. */
-  private final StringBuilder pendingWhitespace = new StringBuilder();
+  private final TextBuffer pendingWhitespace = new TextBuffer(8);
 
   private DeclaredTag open;
   private Mode mode;
@@ -72,25 +72,25 @@ final class TagAssembler {
       return;
     }
     if (Chars.isWhitespace(c)) {
-      if (content.length() > 0) {
+      if (!content.isEmpty()) {
         pendingWhitespace.append(c);
       }
       return;
     }
-    if (pendingWhitespace.length() > 0) {
+    if (!pendingWhitespace.isEmpty()) {
       content.append(pendingWhitespace);
-      pendingWhitespace.setLength(0);
+      pendingWhitespace.clear();
     }
     content.append(c);
   }
 
   /** The decoded text {@code s[start, end)}, appended in bulk. */
-  void text(CharSequence s, int start, int end) {
+  void text(char[] s, int start, int end) {
     if (open == null) {
       if (defaultTag == null) {
         return;
       }
-      while (start < end && Chars.isWhitespace(s.charAt(start))) {
+      while (start < end && Chars.isWhitespace(s[start])) {
         start++;
       }
       if (start == end) {
@@ -102,22 +102,22 @@ final class TagAssembler {
       return;
     }
     int last = end - 1;
-    while (last >= start && Chars.isWhitespace(s.charAt(last))) {
+    while (last >= start && Chars.isWhitespace(s[last])) {
       last--;
     }
     if (last < start) {
-      if (content.length() > 0) {
+      if (!content.isEmpty()) {
         pendingWhitespace.append(s, start, end);
       }
       return;
     }
-    if (content.length() == 0) {
-      while (Chars.isWhitespace(s.charAt(start))) {
+    if (content.isEmpty()) {
+      while (Chars.isWhitespace(s[start])) {
         start++;
       }
-    } else if (pendingWhitespace.length() > 0) {
+    } else if (!pendingWhitespace.isEmpty()) {
       content.append(pendingWhitespace);
-      pendingWhitespace.setLength(0);
+      pendingWhitespace.clear();
     }
     content.append(s, start, last + 1);
     if (last + 1 < end) {
@@ -129,7 +129,7 @@ final class TagAssembler {
    * A structural open tag: closes the open tag first (complete), then opens {@code tag}, or
    * rejects it when an attribute or its tool is not allowed.
    */
-  void startTag(DeclaredTag tag, List<String> attributeNames, List<String> attributeValues, boolean selfClosing) {
+  void startTag(DeclaredTag tag, TagAttributes tagAttributes, boolean selfClosing) {
     if (open != null) {
       close(true);
     }
@@ -137,12 +137,12 @@ final class TagAssembler {
     String rejection = null;
     if (tag.toolCall()) {
       attributes = Map.of();
-      toolName = tag.tool(attributeNames, attributeValues);
+      toolName = tag.tool(tagAttributes.value("name"));
       if (toolName == null) {
         rejection = TagRejection.UNKNOWN_TOOL;
       }
     } else {
-      attributes = tag.attributes(attributeNames, attributeValues);
+      attributes = tagAttributes.allowed();
       if (attributes == null) {
         rejection = TagRejection.ATTRIBUTE_NOT_ALLOWED;
       }
@@ -216,8 +216,8 @@ final class TagAssembler {
     }
     open = null;
     mode = null;
-    content.setLength(0);
-    pendingWhitespace.setLength(0);
+    content.clear();
+    pendingWhitespace.clear();
     released = 0;
     chunkCount = 0;
     lastChunk = null;
@@ -238,7 +238,7 @@ final class TagAssembler {
       attributes.put("call_id", callIdPrefix + "c" + nextCallNumber++);
       sendWhole(tag, Collections.unmodifiableMap(attributes), content.toString());
     } else {
-      String value = tag.allowedValue(content.toString());
+      String value = tag.allowedValue(content);
       if (value == null) {
         reject(tag, TagRejection.VALUE_NOT_ALLOWED);
       } else {

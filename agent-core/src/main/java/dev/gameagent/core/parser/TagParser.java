@@ -1,6 +1,7 @@
 package dev.gameagent.core.parser;
 
 import dev.gameagent.core.OutputTag;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -53,13 +54,14 @@ public final class TagParser {
   private TagParser(Builder builder) {
     Objects.requireNonNull(builder.tags, "tags == null");
     Objects.requireNonNull(builder.listener, "listener == null");
-    TagNameTrie names = new TagNameTrie();
+    List<DeclaredTag> declared = new ArrayList<>(builder.tags.size() + 1);
     if (!builder.tools.isEmpty()) {
-      names.add(DeclaredTag.toolCall(builder.tools));
+      declared.add(DeclaredTag.toolCall(builder.tools));
     }
     for (OutputTag tag : builder.tags) {
-      names.add(DeclaredTag.of(Objects.requireNonNull(tag, "tag == null")));
+      declared.add(DeclaredTag.of(tag));
     }
+    TagNames names = new TagNames(declared);
     DeclaredTag defaultTag = null;
     if (builder.defaultTag != null && !builder.defaultTag.isBlank()) {
       defaultTag = names.find(builder.defaultTag);

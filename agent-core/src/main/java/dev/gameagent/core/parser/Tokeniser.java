@@ -1,7 +1,6 @@
 package dev.gameagent.core.parser;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 
 /**
  * The character state machine under {@link TagParser}: normalizes line ends and surrogates, holds
@@ -26,129 +25,272 @@ final class Tokeniser {
   private static final String[] ENTITY_NAMES = {"lt", "gt", "amp", "quot", "apos"};
   private static final char[] ENTITY_CHARS = {'<', '>', '&', '"', '\''};
   private static final int ALL_ENTITIES = (1 << ENTITY_NAMES.length) - 1;
+  /** Input is copied into {@link #input} this many characters at a time. */
+  private static final int SLICE = 4096;
   private static final int INVALID_CODE_POINT = Character.MAX_CODE_POINT + 1;
 
-  /** ASCII characters that end a run of plain text: markup starts and CR. */
-  private static final boolean[] ENDS_PLAIN_TEXT = new boolean[0x80];
+  /**
+   * The characters that end a run of plain text: markup starts, CR and surrogates. A table over
+   * all of UTF-16 makes the scan one load and one branch per character; only its first 128 bytes
+   * are touched by most text.
+   */
+  private static final boolean[] ENDS_PLAIN_TEXT = new boolean[Character.MAX_VALUE + 1];
 
   static {
     ENDS_PLAIN_TEXT['<'] = true;
     ENDS_PLAIN_TEXT['&'] = true;
     ENDS_PLAIN_TEXT['\r'] = true;
+    Arrays.fill(ENDS_PLAIN_TEXT, Character.MIN_SURROGATE, Character.MAX_SURROGATE + 1, true);
   }
 
-  private final TagNameTrie names;
   private final TagAssembler out;
 
+  /** The slice of input being read; grows up to {@link #SLICE} with the chunks. */
+  private char[] input = new char[64];
   private TokeniserState state = TokeniserState.TEXT;
   private boolean afterCr;
   private char pendingHigh;
 
-  /** The raw would-be tag since its {@code <}, released as text if it turns out not to be one. */
-  private final StringBuilder held = new StringBuilder();
-  private TagNameTrie.Node node;
-  private int nameLength;
+  /**
+   * Whether a would-be tag is held, from its {@code <}. The held text is {@link #held} followed by
+   * {@code input[heldFrom, position)}: characters read as they are stay in the input and are
+   * copied only when the slice ends or a character is normalized on the way ({@link #normalized}).
+   */
+  private boolean holding;
+  private final TextBuffer held = new TextBuffer(32);
+  private int heldFrom;
+  /** The index in {@link #input} of the character being consumed. */
+  private int position;
+  /** Whether the character being consumed is not {@code input[position]} but a normalized one. */
+  private boolean normalized;
+
+  /** The tag name typed so far. */
+  private final TagNames.Cursor name;
   /** Whether a declared open-tag name matched, so every character up to {@code >} is held. */
   private boolean inTag;
 
-  private final List<String> attributeNames = new ArrayList<>();
-  private final List<String> attributeValues = new ArrayList<>();
-  private final StringBuilder attributeName = new StringBuilder();
-  private final StringBuilder attributeValue = new StringBuilder();
+  private final TagAttributes attributes = new TagAttributes();
+  private final TextBuffer attributeName = new TextBuffer(16);
+  private final TextBuffer attributeValue = new TextBuffer(16);
   private boolean attributePending;
 
   /** The raw would-be entity since its {@code &}. */
-  private final StringBuilder reference = new StringBuilder();
+  private final TextBuffer reference = new TextBuffer(16);
   private TokeniserState referenceReturn;
   private int referenceCandidates;
   private int referenceValue;
 
-  Tokeniser(TagNameTrie names, TagAssembler out) {
-    this.names = names;
+  Tokeniser(TagNames names, TagAssembler out) {
+    this.name = names.new Cursor();
     this.out = out;
   }
 
   /** Reads {@code chunk}, then releases the open tag's text to the listener. */
   void feed(CharSequence chunk) {
-    int n = chunk.length();
-    int i = 0;
-    while (i < n) {
-      if (state == TokeniserState.TEXT && pendingHigh == 0 && !afterCr) {
-        int end = plainTextEnd(chunk, i, n);
-        if (end > i) {
-          out.text(chunk, i, end);
-          i = end;
-          if (i == n) {
-            break;
-          }
-        }
-      }
-      char c = chunk.charAt(i++);
-      if (afterCr) {
-        afterCr = false;
-        if (c == '\n') {
-          continue;
-        }
-      }
-      if (c == '\r') {
-        afterCr = true;
-        c = '\n';
-      }
-      if (pendingHigh != 0) {
-        char high = pendingHigh;
-        pendingHigh = 0;
-        if (Character.isLowSurrogate(c)) {
-          consume(high);
-          consume(c);
-          continue;
-        }
-        consume(REPLACEMENT);
-      }
-      if (Character.isHighSurrogate(c)) {
-        pendingHigh = c; // held until its pair arrives, possibly in the next chunk
-      } else {
-        consume(Character.isLowSurrogate(c) ? REPLACEMENT : c);
-      }
+    int length = chunk.length();
+    int needed = Math.min(length, SLICE);
+    if (input.length < needed) {
+      input = new char[Math.max(needed, Math.min(SLICE, input.length * 2))];
+    }
+    for (int start = 0; start < length; start += SLICE) {
+      int end = Math.min(length, start + SLICE);
+      copy(chunk, start, end);
+      read(input, end - start);
     }
     out.flush();
   }
 
+  /** Copies {@code chunk[start, end)} into {@link #input}; bulk for the usual {@code String}. */
+  private void copy(CharSequence chunk, int start, int end) {
+    if (chunk instanceof String) {
+      ((String) chunk).getChars(start, end, input, 0);
+    } else if (chunk instanceof StringBuilder) {
+      ((StringBuilder) chunk).getChars(start, end, input, 0);
+    } else {
+      for (int i = start; i < end; i++) {
+        input[i - start] = chunk.charAt(i);
+      }
+    }
+  }
+
+  private void read(char[] in, int n) {
+    heldFrom = 0;
+    int i = 0;
+    while (i < n) {
+      if (pendingHigh == 0 && !afterCr) {
+        i = readRun(in, i, n);
+        if (i == n) {
+          break;
+        }
+      }
+      char c = in[i];
+      position = i++;
+      if (pendingHigh == 0 && !afterCr && c != '\r' && !Character.isSurrogate(c)) {
+        consume(c);
+        continue;
+      }
+      // the character is or follows one that is normalized: held input so far is copied out
+      if (holding) {
+        held.append(in, heldFrom, position);
+        heldFrom = position;
+      }
+      normalized = true;
+      normalize(c);
+      normalized = false;
+      heldFrom = i;
+    }
+    if (holding) {
+      held.append(in, heldFrom, n);
+    }
+    heldFrom = 0;
+    position = 0;
+  }
+
+  /** Consumes {@code c} with CRLF and CR as LF, surrogates paired and unpaired ones as U+FFFD. */
+  private void normalize(char c) {
+    if (afterCr) {
+      afterCr = false;
+      if (c == '\n') {
+        return;
+      }
+    }
+    if (c == '\r') {
+      afterCr = true;
+      c = '\n';
+    }
+    if (pendingHigh != 0) {
+      char high = pendingHigh;
+      pendingHigh = 0;
+      if (Character.isLowSurrogate(c)) {
+        consume(high);
+        consume(c);
+        return;
+      }
+      consume(REPLACEMENT);
+    }
+    if (Character.isHighSurrogate(c)) {
+      pendingHigh = c; // held until its pair arrives, possibly in the next chunk
+    } else {
+      consume(Character.isLowSurrogate(c) ? REPLACEMENT : c);
+    }
+  }
+
   /** Ends the input: whatever is held back is released as text, then the open tag is closed. */
   void finish() {
+    normalized = true;
     if (pendingHigh != 0) {
       pendingHigh = 0;
       consume(REPLACEMENT);
     }
-    if (held.length() > 0) {
-      out.text(held, 0, held.length());
+    if (holding) {
+      out.text(held.array(), 0, held.length());
     } else if (state != TokeniserState.TEXT) {
-      out.text(reference, 0, reference.length());
+      out.text(reference.array(), 0, reference.length());
     }
     resetTag();
     afterCr = false;
     out.finish();
   }
 
-  private static int plainTextEnd(CharSequence chunk, int i, int n) {
-    while (i < n) {
-      char c = chunk.charAt(i);
-      if (c < 0x80 ? ENDS_PLAIN_TEXT[c] : Character.isSurrogate(c)) {
+  /**
+   * Reads, from {@code i}, the longest run that leaves the state as it is (plain text, a tag name
+   * still matching, an attribute name or value) in bulk, and returns where it stopped; the
+   * character there goes through {@link #consume}. CR and surrogates always stop a run.
+   */
+  private int readRun(char[] in, int i, int n) {
+    switch (state) {
+      case TEXT: {
+        int end = plainTextEnd(in, i, n);
+        if (end > i) {
+          out.text(in, i, end);
+        }
+        return end;
+      }
+      case TAG_NAME:
+      case END_TAG_NAME:
+        while (i < n && name.length() < NAME_LIMIT) {
+          char c = in[i];
+          if (c == '\r' || Character.isSurrogate(c) || !name.advance(c)) {
+            break;
+          }
+          i++;
+        }
+        return i;
+      case ATTRIBUTE_NAME: {
+        int end = attributeRunEnd(in, i, n, '=', '/');
+        attributeName.append(in, i, end);
+        return end;
+      }
+      case ATTRIBUTE_VALUE_UNQUOTED: {
+        int end = attributeRunEnd(in, i, n, '&', '/');
+        attributeValue.append(in, i, end);
+        return end;
+      }
+      case ATTRIBUTE_VALUE_DOUBLE_QUOTED:
+      case ATTRIBUTE_VALUE_SINGLE_QUOTED: {
+        char quote = state == TokeniserState.ATTRIBUTE_VALUE_DOUBLE_QUOTED ? '"' : '\'';
+        int start = i;
+        int limit = Math.min(n, i + TAG_LIMIT - heldLength(i));
+        while (i < limit) {
+          char c = in[i];
+          if (c == quote || c == '&' || c == '\r' || Character.isSurrogate(c)) {
+            break;
+          }
+          i++;
+        }
+        attributeValue.append(in, start, i);
+        return i;
+      }
+      default:
+        return i;
+    }
+  }
+
+  /**
+   * The end of a run of an attribute name or unquoted value: up to whitespace, {@code >}, the two
+   * characters given, CR, a surrogate, or the tag's length limit.
+   */
+  private int attributeRunEnd(char[] in, int i, int n, char stop1, char stop2) {
+    int limit = Math.min(n, i + TAG_LIMIT - heldLength(i));
+    while (i < limit) {
+      char c = in[i];
+      if (c == '>' || c == stop1 || c == stop2 || c == '\r' || Chars.isWhitespace(c) || Character.isSurrogate(c)) {
         return i;
       }
       i++;
     }
-    return n;
+    return i;
+  }
+
+  private static int plainTextEnd(char[] in, int i, int n) {
+    boolean[] ends = ENDS_PLAIN_TEXT;
+    while (i < n && !ends[in[i]]) {
+      i++;
+    }
+    return i;
+  }
+
+  /** The length of the held text before input index {@code at}. */
+  private int heldLength(int at) {
+    return held.length() + (normalized ? 0 : at - heldFrom);
   }
 
   private void consume(char c) {
     if (inTag) {
-      if (held.length() >= TAG_LIMIT) {
+      if (heldLength(position) >= TAG_LIMIT) {
         notMarkup(c);
         return;
       }
-      held.append(c);
+      hold(c);
     }
     state.read(this, c);
+  }
+
+  /** {@code c} is part of the held text: a normalized character is copied, a raw one stays in the input. */
+  private void hold(char c) {
+    if (normalized) {
+      held.append(c);
+    }
   }
 
   // ---- called by the states ----
@@ -166,65 +308,66 @@ final class Tokeniser {
   }
 
   void beginTag() {
-    held.append('<');
+    holding = true;
+    heldFrom = position;
+    hold('<');
     state = TokeniserState.TAG_OPEN;
   }
 
   void beginEndTag() {
-    held.append('/');
+    hold('/');
     state = TokeniserState.END_TAG_OPEN;
   }
 
   /** The first character of a tag name: it must start a declared name. */
   void nameStart(char c, TokeniserState next) {
-    TagNameTrie.Node first = names.root().child(c);
-    if (first == null) {
+    name.reset();
+    if (!name.advance(c)) {
       notMarkup(c);
       return;
     }
-    node = first;
-    nameLength = 1;
-    held.append(c);
+    hold(c);
     state = next;
   }
 
   /** A further character of a tag name: the name must stay a declared name's prefix. */
   void nameChar(char c) {
-    TagNameTrie.Node next = nameLength < NAME_LIMIT ? node.child(c) : null;
-    if (next == null) {
+    if (name.length() >= NAME_LIMIT || !name.advance(c)) {
       notMarkup(c);
       return;
     }
-    node = next;
-    nameLength++;
-    held.append(c);
+    hold(c);
   }
 
   /** Whether the name read so far is a whole declared name. */
   boolean nameMatched() {
-    return node.tag() != null;
+    return name.matched() != null;
   }
 
   /** The declared name matched and {@code c} ends it: from here on everything is held until {@code >}. */
   void enterAttributes(char c, TokeniserState next) {
-    held.append(c);
+    hold(c);
     inTag = true;
+    attributes.start(name.matched());
     state = next;
   }
 
   /** Whitespace after a closing tag's name. */
   void holdEndTag(char c) {
-    if (held.length() >= TAG_LIMIT) {
+    if (heldLength(position) >= TAG_LIMIT) {
       notMarkup(c);
       return;
     }
-    held.append(c);
+    hold(c);
     state = TokeniserState.AFTER_END_TAG_NAME;
   }
 
   /** The held text is not markup after all: it is released as text and {@code c} is re-read as text. */
   void notMarkup(char c) {
-    out.text(held, 0, held.length());
+    out.text(held.array(), 0, held.length());
+    if (!normalized) {
+      out.text(input, heldFrom, position);
+    }
     resetTag();
     TokeniserState.TEXT.read(this, c);
   }
@@ -233,15 +376,16 @@ final class Tokeniser {
     if (attributePending) {
       commitAttribute();
     }
-    DeclaredTag tag = node.tag();
-    resetName();
-    out.startTag(tag, attributeNames, attributeValues, selfClosing);
-    attributeNames.clear();
-    attributeValues.clear();
+    DeclaredTag tag = name.matched();
+    if (!inTag) {
+      attributes.start(tag); // <name> or <name/>: no attributes
+    }
+    resetTag();
+    out.startTag(tag, attributes, selfClosing);
   }
 
   void emitEndTag() {
-    DeclaredTag tag = node.tag();
+    DeclaredTag tag = name.matched();
     resetTag();
     out.endTag(tag);
   }
@@ -250,9 +394,9 @@ final class Tokeniser {
     if (attributePending) {
       commitAttribute();
     }
-    attributeName.setLength(0);
+    attributeName.clear();
     attributeName.append(c);
-    attributeValue.setLength(0);
+    attributeValue.clear();
     attributePending = true;
   }
 
@@ -265,22 +409,14 @@ final class Tokeniser {
   }
 
   private void commitAttribute() {
-    attributeNames.add(attributeName.toString());
-    attributeValues.add(attributeValue.toString());
+    attributes.add(attributeName, attributeValue);
     attributePending = false;
   }
 
   private void resetTag() {
-    resetName();
-    attributeNames.clear();
-    attributeValues.clear();
-  }
-
-  /** Back to text, keeping the committed attributes for the tag being emitted. */
-  private void resetName() {
-    held.setLength(0);
-    node = null;
-    nameLength = 0;
+    holding = false;
+    held.clear();
+    name.reset();
     inTag = false;
     attributePending = false;
     state = TokeniserState.TEXT;
@@ -289,7 +425,7 @@ final class Tokeniser {
   // ---- character references ----
 
   void beginReference(TokeniserState returnState) {
-    reference.setLength(0);
+    reference.clear();
     reference.append('&');
     referenceReturn = returnState;
     referenceCandidates = ALL_ENTITIES;
@@ -375,7 +511,7 @@ final class Tokeniser {
 
   private void referenceLiteral() {
     if (referenceReturn == TokeniserState.TEXT) {
-      out.text(reference, 0, reference.length());
+      out.text(reference.array(), 0, reference.length());
     } else {
       attributeValue.append(reference);
     }

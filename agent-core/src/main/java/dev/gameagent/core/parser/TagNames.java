@@ -1,0 +1,112 @@
+package dev.gameagent.core.parser;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The structural tag names, folded for case-insensitive matching and sorted, so that the names
+ * sharing a typed prefix are one contiguous range and a {@link Cursor} matches a name one
+ * character at a time with no look-back. Immutable; cheap to build, since a parser is built per
+ * turn.
+ */
+final class TagNames {
+
+  private final char[][] folded;
+  private final DeclaredTag[] tags;
+
+  /** Of names equal ignoring case, the first in {@code declared} counts. */
+  TagNames(List<DeclaredTag> declared) {
+    char[][] names = new char[declared.size()][];
+    DeclaredTag[] byName = new DeclaredTag[declared.size()];
+    int count = 0;
+    for (DeclaredTag tag : declared) {
+      char[] name = fold(tag.name());
+      int at = count; // insertion sort: there are a handful of names
+      while (at > 0 && Arrays.compare(names[at - 1], name) > 0) {
+        at--;
+      }
+      if (at > 0 && Arrays.equals(names[at - 1], name)) {
+        continue;
+      }
+      System.arraycopy(names, at, names, at + 1, count - at);
+      System.arraycopy(byName, at, byName, at + 1, count - at);
+      names[at] = name;
+      byName[at] = tag;
+      count++;
+    }
+    this.folded = count == names.length ? names : Arrays.copyOf(names, count);
+    this.tags = count == byName.length ? byName : Arrays.copyOf(byName, count);
+  }
+
+  /** The tag declared under {@code name} ignoring case, or null. */
+  DeclaredTag find(String name) {
+    Cursor cursor = new Cursor();
+    for (int i = 0; i < name.length(); i++) {
+      if (!cursor.advance(name.charAt(i))) {
+        return null;
+      }
+    }
+    return cursor.matched();
+  }
+
+  private static char[] fold(String name) {
+    char[] chars = new char[name.length()];
+    for (int i = 0; i < chars.length; i++) {
+      chars[i] = Chars.fold(name.charAt(i));
+    }
+    return chars;
+  }
+
+  /** A name being typed: the range of declared names it is a prefix of. Reusable; not thread-safe. */
+  final class Cursor {
+    private int lo;
+    private int hi = folded.length;
+    private int length;
+
+    /** Starts a new name. */
+    void reset() {
+      lo = 0;
+      hi = folded.length;
+      length = 0;
+    }
+
+    /** The number of characters matched. */
+    int length() {
+      return length;
+    }
+
+    /** Extends the name by {@code c}; false (and unchanged) when no declared name continues so. */
+    boolean advance(char c) {
+      char f = Chars.fold(c);
+      if (hi - lo == 1) {
+        char[] only = folded[lo];
+        if (length < only.length && only[length] == f) {
+          length++;
+          return true;
+        }
+        return false;
+      }
+      int i = lo;
+      // a name of exactly `length` characters sorts first in the range; then by the next character
+      while (i < hi && (folded[i].length == length || folded[i][length] < f)) {
+        i++;
+      }
+      if (i == hi || folded[i][length] != f) {
+        return false;
+      }
+      int end = i + 1;
+      while (end < hi && folded[end][length] == f) {
+        end++;
+      }
+      lo = i;
+      hi = end;
+      length++;
+      return true;
+    }
+
+    /** The tag whose whole name has been typed, or null. */
+    DeclaredTag matched() {
+      return lo < hi && folded[lo].length == length ? tags[lo] : null;
+    }
+  }
+}
