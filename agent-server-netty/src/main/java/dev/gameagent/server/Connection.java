@@ -242,17 +242,15 @@ final class Connection implements AgentStateProvider, TurnListener {
 
   /** The channel closed. Cancels the session's turns upstream unless another connection took it over. */
   void closed() {
-    pendingStates.values().forEach(p -> p.future().completeExceptionally(new CancellationException("connection closed")));
-    pendingStates.clear();
     GameSession s = session;
-    if (s == null) {
-      return;
-    }
-    if (server.sessions().release(s.id(), this, System.nanoTime())) {
+    if (s != null && server.sessions().release(s.id(), this, System.nanoTime())) {
       // Cancels the turns upstream and has the log store write the conversation log.
       s.detach();
       log.atInfo().addKeyValue("session", s.id()).addKeyValue("remote", remote).addKeyValue("event", "disconnected")
           .log("connection closed; session kept for resume");
     }
+    // After the detach, so that no turn reacts to these by sending to this closed connection.
+    pendingStates.values().forEach(p -> p.future().completeExceptionally(new CancellationException("connection closed")));
+    pendingStates.clear();
   }
 }

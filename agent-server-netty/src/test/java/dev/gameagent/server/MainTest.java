@@ -52,6 +52,6 @@ class MainTest {
     DefaultLlm llm = DefaultLlm.create(Map.of());
     assertThat(llm.description()).startsWith("offline default model");
     DefaultLlm remote = DefaultLlm.create(Map.of("OPENAI_API_KEY", "sk-x"));
-    assertThat(remote.description()).startsWith("openai model").doesNotContain("sk-x");
+    assertThat(remote.description()).startsWith("openai-compatible at").doesNotContain("sk-x");
   }
 }

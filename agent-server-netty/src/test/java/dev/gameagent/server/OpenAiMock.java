@@ -1,11 +1,10 @@
 package dev.gameagent.server;
 
 import dev.gameagent.core.llm.LlmClient;
+import dev.gameagent.llm.LlmClients;
 import dev.gameagent.llm.LlmConfig;
-import dev.gameagent.llm.LlmProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -25,16 +24,7 @@ final class OpenAiMock implements AutoCloseable {
     }
     LlmConfig config = LlmConfig.builder().baseUrl(server.url("/v1").toString()).apiKey(API_KEY).model("mock-model")
         .build();
-    client = openAi().create(config);
-  }
-
-  private static LlmProvider openAi() {
-    for (LlmProvider p : ServiceLoader.load(LlmProvider.class)) {
-      if (p.name().equals("openai")) {
-        return p;
-      }
-    }
-    throw new IllegalStateException("agent-llm registers no openai provider");
+    client = LlmClients.create(config);
   }
 
   void enqueue(SseStream stream) {
