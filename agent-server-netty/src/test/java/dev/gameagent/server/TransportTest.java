@@ -213,4 +213,13 @@ class TransportTest {
       });
     }
   }
+
+  @Test
+  void malformedSessionIdIsRefusedBeforeTheUpgrade() {
+    server = TestServer.start(logs, new SilentLlm());
+    try (WsClient client = WsClient.connect(server.ws("session_id=" + "s".repeat(129)))) {
+      assertThat(client.awaitFailureStatus()).isEqualTo(400);
+    }
+    assertThat(server.get("/ws/deeper").status()).isEqualTo(404);
+  }
 }
