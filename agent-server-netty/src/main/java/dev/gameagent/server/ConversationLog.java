@@ -77,7 +77,7 @@ final class ConversationLog {
         s.append(e.path("interrupted").asBoolean() ? ", interrupted): " : "): ");
         for (JsonNode tag : e.path("tags")) {
           s.append('<').append(tag.path("tag").asText());
-          tag.path("attributes").fields().forEachRemaining(a ->
+          tag.path("attributes").properties().forEach(a ->
               s.append(' ').append(a.getKey()).append("=\"").append(a.getValue().asText()).append('"'));
           s.append('>').append(tag.path("content").asText()).append("</").append(tag.path("tag").asText()).append("> ");
         }

@@ -1,8 +1,8 @@
 package dev.gameagent.server;
 
-import dev.gameagent.core.llm.LlmClient;
 import dev.gameagent.llm.LlmClients;
 import dev.gameagent.llm.LlmConfig;
+import dev.gameagent.llm.RoutingLlmClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +14,7 @@ final class OpenAiMock implements AutoCloseable {
   static final String API_KEY = "sk-test-DO-NOT-LOG-4f9a2c";
 
   final MockWebServer server = new MockWebServer();
-  final LlmClient client;
+  final RoutingLlmClient client;
 
   OpenAiMock() {
     try {
@@ -45,10 +45,8 @@ final class OpenAiMock implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    if (client instanceof AutoCloseable c) {
-      c.close();
-    }
+  public void close() throws java.io.IOException {
+    client.close();
     server.close();
   }
 }

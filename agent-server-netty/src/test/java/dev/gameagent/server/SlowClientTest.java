@@ -88,7 +88,8 @@ class SlowClientTest {
     CloseWebSocketFrame close = channel.readOutbound();
     assertThat(close.statusCode()).isEqualTo(1008);
     close.release();
-    assertThat((Object) channel.readOutbound()).isNull();
+    Object leftover = channel.readOutbound();
+    assertThat(leftover).isNull();
     assertThat(channel.isOpen()).isFalse();
   }
 }

@@ -65,6 +65,7 @@ class TransportTest {
       assertThat(body.path("uptime_ms").isNumber()).isTrue();
       assertThat(body.path("open_sessions").asInt()).isEqualTo(1);
       assertThat(body.path("active_turns").asInt()).isZero();
+      client.assertAlive("health");
     }
     assertThat(server.get("/elsewhere").status()).isEqualTo(404);
     assertThat(server.get("/").status()).isEqualTo(404);

@@ -42,7 +42,7 @@ final class TurnFrames {
       }
       case "agent_tag_open": {
         Map<String, String> attributes = new LinkedHashMap<>();
-        f.path("attributes").fields().forEachRemaining(e -> attributes.put(e.getKey(), e.getValue().asText()));
+        f.path("attributes").properties().forEach(e -> attributes.put(e.getKey(), e.getValue().asText()));
         return new TurnEvent.TagOpen(agent, turn, f.path("index").asInt(), f.path("tag").asText(), attributes);
       }
       case "agent_tag_chunk":
