@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -244,8 +243,7 @@ final class ConsoleConversation {
       return npcName + ": ";
     }
     StringBuilder s = new StringBuilder(npcName).append(" [").append(tag);
-    for (Iterator<Map.Entry<String, JsonNode>> it = attributes.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> a = it.next();
+    for (Map.Entry<String, JsonNode> a : attributes.properties()) {
       s.append(' ').append(a.getKey()).append('=').append(a.getValue().asText());
     }
     return s.append("] ").toString();
