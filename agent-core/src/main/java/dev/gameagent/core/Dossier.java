@@ -91,7 +91,11 @@ final class Dossier {
       }
     } else {
       for (String line : ((String) value).strip().split("\r?\n|\r")) {
-        indent(out, first && inline ? 0 : indent).append(line.stripTrailing()).append('\n');
+        String text = line.stripTrailing();
+        if (!text.isEmpty()) {
+          indent(out, first && inline ? 0 : indent).append(text);
+        }
+        out.append('\n');
         first = false;
       }
     }

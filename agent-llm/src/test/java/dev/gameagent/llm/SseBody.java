@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockResponseBody;
+import mockwebserver3.SocketEffect;
 import okio.BufferedSink;
 
 /**
@@ -21,6 +22,9 @@ public final class SseBody implements MockResponseBody {
   }
 
   private final List<Step> steps = new ArrayList<>();
+  /** Framed bytes written before a scripted disconnect, or -1 when none is scripted. */
+  private long bytesBeforeDisconnect = -1;
+  private long framedBytes;
   /** Counted down when the client closed the stream (a write failed). */
   public final CountDownLatch clientClosed = new CountDownLatch(1);
   /** Counted down when the body started to be written. */
@@ -31,6 +35,8 @@ public final class SseBody implements MockResponseBody {
   /** Writes {@code text} as it is, as one HTTP chunk, and flushes it. */
   public SseBody raw(String text) {
     steps.add(sink -> chunk(sink, text));
+    int length = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    framedBytes += Integer.toHexString(length).length() + 2 + length + 2;
     return this;
   }
 
@@ -70,11 +76,12 @@ public final class SseBody implements MockResponseBody {
     return this;
   }
 
-  /** Drops the connection mid-body (the chunked body never ends). */
+  /**
+   * Closes the socket once everything scripted so far was written (the chunked body never ends).
+   * Only data may precede it.
+   */
   public SseBody disconnect() {
-    steps.add(sink -> {
-      throw new IOException("scripted disconnect");
-    });
+    bytesBeforeDisconnect = framedBytes;
     return this;
   }
 
@@ -83,17 +90,22 @@ public final class SseBody implements MockResponseBody {
   }
 
   public MockResponse response(String contentType) {
-    return new MockResponse.Builder()
+    MockResponse.Builder b = new MockResponse.Builder()
+        .body(this)
+        .removeHeader("Content-Length")
         .setHeader("Content-Type", contentType)
         .setHeader("Cache-Control", "no-cache")
-        .setHeader("Transfer-Encoding", "chunked")
-        .body(this)
-        .build();
+        .setHeader("Transfer-Encoding", "chunked");
+    if (bytesBeforeDisconnect >= 0) {
+      // MockWebServer fires a body effect once half the declared length is written.
+      b.onResponseBody(new SocketEffect.CloseSocket());
+    }
+    return b.build();
   }
 
   @Override
   public long getContentLength() {
-    return -1;
+    return bytesBeforeDisconnect >= 0 ? 2 * bytesBeforeDisconnect : -1;
   }
 
   @Override

@@ -116,6 +116,11 @@ final class OpenAiClient implements LlmClient, AutoCloseable {
     return closed;
   }
 
+  /** The HTTP client, for tests that look at its dispatcher. */
+  OkHttpClient http() {
+    return http;
+  }
+
   /** Cancels every call in flight and releases the client's threads and connections. Idempotent. */
   @Override
   public void close() {
