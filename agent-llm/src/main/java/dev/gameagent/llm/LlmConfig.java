@@ -179,6 +179,23 @@ public final class LlmConfig {
     return baseUrl != null ? baseUrl : DEFAULT_BASE_URL;
   }
 
+  /**
+   * {@link #effectiveBaseUrl()} fit for logs: without user info and query, which may hold
+   * credentials.
+   */
+  public String displayBaseUrl() {
+    String url = effectiveBaseUrl();
+    try {
+      URI u = new URI(url);
+      if (u.getRawUserInfo() == null && u.getRawQuery() == null) {
+        return url;
+      }
+      return new URI(u.getScheme(), null, u.getHost(), u.getPort(), u.getPath(), null, null).toString();
+    } catch (URISyntaxException e) {
+      return "(invalid URL)";
+    }
+  }
+
   /** {@code LLM_MODEL}, or null. */
   public String model() {
     return model;
@@ -266,7 +283,7 @@ public final class LlmConfig {
   @Override
   public String toString() {
     return "LlmConfig{provider=" + provider
-        + ", baseUrl=" + effectiveBaseUrl()
+        + ", baseUrl=" + displayBaseUrl()
         + ", apiKey=" + (apiKey == null ? "none" : "***")
         + ", model=" + defaultModel()
         + ", temperature=" + temperature

@@ -124,6 +124,16 @@ class LlmConfigTest {
   }
 
   @Test
+  void credentialsInTheBaseUrlAreNotShown() {
+    LlmConfig c = LlmConfig.builder().baseUrl("https://user:pw-SECRET@llm.example/v1?key=SECRET2").build();
+
+    assertThat(c.displayBaseUrl()).isEqualTo("https://llm.example/v1");
+    assertThat(c.toString()).doesNotContain("SECRET");
+    assertThat(LlmClients.describe(c)).doesNotContain("SECRET");
+    assertThat(LlmConfig.builder().baseUrl("http://localhost:8080/v1").build().displayBaseUrl()).isEqualTo("http://localhost:8080/v1");
+  }
+
+  @Test
   void newBuilderCopiesEverything() {
     LlmConfig c = LlmConfig.builder().apiKey(KEY).model("m").maxRetries(7).offlineTokensPerSecond(3).build();
 

@@ -95,7 +95,7 @@ final class OpenAiClient implements LlmClient, AutoCloseable {
         .headers(headers)
         .post(RequestBody.create(writer.write(request), JSON))
         .build();
-    log.debug("LLM stream to {} model={} messages={}", endpoint, model, request.messages().size());
+    log.debug("LLM stream to {} model={} messages={}", endpoint.redact(), model, request.messages().size());
     OpenAiCall call = new OpenAiCall(this, httpRequest, handler, model);
     active.add(call);
     call.start();
@@ -139,7 +139,7 @@ final class OpenAiClient implements LlmClient, AutoCloseable {
 
   @Override
   public String toString() {
-    return "OpenAiClient{endpoint=" + endpoint + ", model=" + config.defaultModel() + "}";
+    return "OpenAiClient{endpoint=" + endpoint.redact() + ", model=" + config.defaultModel() + "}";
   }
 
   private static HttpUrl endpointOf(String base) {
