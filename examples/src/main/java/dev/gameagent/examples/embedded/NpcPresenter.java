@@ -27,9 +27,12 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Threading: the engine calls {@link #onEvent} from its own threads, one event at a time per
  * agent and in order; it must not block. The game's thread waits for turns with
- * {@link #speechStarted} and {@link #awaitEnd}; a turn is kept until it has been waited for.
+ * {@link #midSpeech} and {@link #awaitEnd}; a turn is kept until it has been waited for.
  */
 final class NpcPresenter implements TurnListener {
+  /** About three words. */
+  private static final int MID_SPEECH_CHARS = 16;
+
   private final TownWorld world;
   private final PrintStream out;
   private final TurnListener spectator;
@@ -51,9 +54,9 @@ final class NpcPresenter implements TurnListener {
     this.session = Objects.requireNonNull(session, "session == null");
   }
 
-  /** Completes at the turn's first words of speech, or at its end when it says nothing. */
-  CompletableFuture<Void> speechStarted(String agentId, String turnId) {
-    return progress(agentId, turnId).speechStarted;
+  /** Completes once the NPC is a few words into the turn's speech, or at the turn's end. */
+  CompletableFuture<Void> midSpeech(String agentId, String turnId) {
+    return progress(agentId, turnId).midSpeech;
   }
 
   /**
@@ -84,7 +87,9 @@ final class NpcPresenter implements TurnListener {
       if (chunk.tag().equals("speech")) {
         out.print(chunk.text());
         out.flush();
-        turn.speechStarted.complete(null);
+        if (turn.openText.length() >= MID_SPEECH_CHARS) {
+          turn.midSpeech.complete(null);
+        }
       }
     } else if (event instanceof TurnEvent.TagClose close) {
       turn.performed.add(new ConfirmedTag(close.tag(), turn.open.attributes(), close.content()));
@@ -122,7 +127,7 @@ final class NpcPresenter implements TurnListener {
     } catch (AgentRequestException e) {
       out.println("   (could not confirm turn " + terminal.turnId() + ": " + e.getMessage() + ")");
     }
-    turn.speechStarted.complete(null);
+    turn.midSpeech.complete(null);
     turn.ended.complete(terminal);
   }
 
@@ -138,7 +143,7 @@ final class NpcPresenter implements TurnListener {
   private static final class TurnProgress {
     final List<ConfirmedTag> performed = new ArrayList<>();
     final StringBuilder openText = new StringBuilder();
-    final CompletableFuture<Void> speechStarted = new CompletableFuture<>();
+    final CompletableFuture<Void> midSpeech = new CompletableFuture<>();
     final CompletableFuture<TurnEvent> ended = new CompletableFuture<>();
     TurnEvent.TagOpen open;
   }

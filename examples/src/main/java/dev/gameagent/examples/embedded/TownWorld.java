@@ -96,7 +96,7 @@ final class TownWorld {
 
   /** One line describing Brom now, for the end of the scene. */
   synchronized String describeBrom() {
-    return "Brom is " + bromMood + ", at " + bromLocation + ", sword " + (swordDrawn ? "drawn" : "sheathed")
-        + ", gate " + (gateOpen ? "open" : "closed") + ", on a " + weather + " " + timeOfDay + ".";
+    return "Brom is " + bromMood + " at " + bromLocation + ", sword " + (swordDrawn ? "drawn" : "sheathed")
+        + ", gate " + (gateOpen ? "open" : "closed") + " (" + timeOfDay + ", " + weather + ").";
   }
 }
