@@ -105,8 +105,16 @@ public sealed interface ClientMessage {
       try {
         return AgentSpec.fromMap(state);
       } catch (IllegalArgumentException e) {
-        ErrorCode code = state.get("name") == null ? ErrorCode.MISSING_FIELD : ErrorCode.INVALID_FIELD;
-        throw new ProtocolException(code, "state", "state: " + e.getMessage(), TYPE, agentId, null, requestId);
+        // The spec's messages start with the field's path ("output_tags[0].name must be ..."): put it under state.
+        String problem = String.valueOf(e.getMessage());
+        int space = problem.indexOf(' ');
+        String path = space > 0 && problem.substring(0, space).matches("[A-Za-z0-9_.\\[\\]]+")
+            ? problem.substring(0, space)
+            : null;
+        ErrorCode code = state.get("name") == null && "name".equals(path) ? ErrorCode.MISSING_FIELD : ErrorCode.INVALID_FIELD;
+        String field = path == null ? "state" : "state." + path;
+        String message = path == null ? "state: " + problem : "state." + problem;
+        throw new ProtocolException(code, field, message, TYPE, agentId, null, requestId);
       }
     }
   }

@@ -69,7 +69,7 @@ final class EventNormalizer {
       throw message.errors().invalid(message.path(EVENT), "must be an object, got " + FieldReader.describe(nested));
     }
     if (nested == null) {
-      return normalize((ObjectNode) message.node(), "", envelope, false, null, eventIds, message.errors());
+      return normalize(message.node(), "", envelope, false, null, eventIds, message.errors());
     }
     // A nested event may leave on_busy on the envelope, where game scripts tend to put it.
     JsonNode outerOnBusy = message.value(ON_BUSY);

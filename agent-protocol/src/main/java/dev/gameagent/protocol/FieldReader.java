@@ -11,6 +11,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * Confined to the decoding thread.
  */
 final class FieldReader {
+  /** The longest agent id, in characters (code points). */
+  static final int AGENT_ID_MAX = 128;
+
   private final ObjectNode node;
   private final String path;
   private final ErrorContext errors;
@@ -152,8 +155,6 @@ final class FieldReader {
     }
     return null;
   }
-
-  static final int AGENT_ID_MAX = 128;
 
   /** A string's value, a number's JSON text; null for anything else. */
   static String scalarText(JsonNode v) {

@@ -1,6 +1,7 @@
 package dev.gameagent.protocol;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import java.util.Locale;
 
 /**
  * Turns Jackson's parse errors into messages fit for a game client: Jackson's own description of
@@ -20,7 +21,7 @@ final class JsonErrors {
       reason = reason.substring(0, cut);
     }
     reason = reason.strip();
-    String lower = reason.toLowerCase(java.util.Locale.ROOT);
+    String lower = reason.toLowerCase(Locale.ROOT);
     if (reason.isEmpty() || reason.indexOf('`') >= 0 || lower.contains("jackson") || lower.contains("source")
         || lower.contains("feature") || lower.contains("exception") || lower.contains("token_")) {
       reason = "malformed JSON";

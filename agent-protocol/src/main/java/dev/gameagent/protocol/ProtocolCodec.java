@@ -86,8 +86,7 @@ public final class ProtocolCodec {
     Objects.requireNonNull(eventIds, "eventIds == null");
     JsonNode root = parse(text);
     if (!root.isObject()) {
-      throw syntaxError("a message must be a JSON object, got " + (root.isArray() ? "a list" : "a " + root.getNodeType()
-          .name().toLowerCase(java.util.Locale.ROOT)));
+      throw syntaxError("a message must be a JSON object, got " + FieldReader.describe(root));
     }
     return decoder.decode((ObjectNode) root, eventIds);
   }

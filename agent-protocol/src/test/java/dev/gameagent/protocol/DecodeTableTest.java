@@ -220,6 +220,8 @@ class DecodeTableTest {
         ok("reset_agent camelCase", "{'agentId':'brom','type':'reset_agent'}", is(new ClientMessage.ResetAgent("brom"))),
         ok("agent_id of 128 emoji is 128 characters", "{'type':'reset_agent','agent_id':'" + "\uD83D\uDE00".repeat(128) + "'}",
             is(new ClientMessage.ResetAgent("\uD83D\uDE00".repeat(128)))),
+        ok("a duplicated field: the last one wins", "{'type':'reset_agent','agent_id':'x','agent_id':'brom'}",
+            is(new ClientMessage.ResetAgent("brom"))),
         ok("a snake_case field wins over its camelCase twin", "{'type':'reset_agent','agentId':'x','agent_id':'brom'}",
             is(new ClientMessage.ResetAgent("brom"))));
   }

@@ -174,11 +174,7 @@ final class ParserHarness {
     if (closing) {
       rest = rest.substring(1);
     }
-    List<String> names = new ArrayList<>();
-    tags.forEach(t -> names.add(t.name()));
-    if (!tools.isEmpty()) {
-      names.add("tool_call");
-    }
+    List<String> names = declaredNames();
     if (rest.isEmpty()) {
       return true;
     }
@@ -195,6 +191,24 @@ final class ParserHarness {
       }
     }
     return false;
+  }
+
+  /** The structural tag names: the declared tags, and {@code tool_call} when tools are declared. */
+  List<String> declaredNames() {
+    List<String> names = new ArrayList<>();
+    tags.forEach(t -> names.add(t.name()));
+    if (!tools.isEmpty()) {
+      names.add("tool_call");
+    }
+    return names;
+  }
+
+  @Override
+  public String toString() {
+    List<String> described = new ArrayList<>();
+    tags.forEach(t -> described.add(t.name() + (t.values().isEmpty() ? "" : t.values().toString())
+        + (t.attributes().isEmpty() ? "" : t.attributes().toString()) + (t.selfClosing() ? "/" : "")));
+    return "tags " + described + " default " + defaultTag + " tools " + tools;
   }
 
   /** The input as the parser sees it: CRLF and CR as LF, unpaired surrogates as U+FFFD. */
