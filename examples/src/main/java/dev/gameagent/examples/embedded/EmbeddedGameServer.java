@@ -56,7 +56,7 @@ public final class EmbeddedGameServer {
 
   public static void main(String[] args) throws Exception {
     LlmConfig config = LlmConfig.fromEnvironment(System.getenv());
-    System.out.println("-- Brom's words come from the " + LlmClients.describe(config) + ".");
+    System.out.println("-- LLM: " + LlmClients.describe(config));
     boolean timedOut = false;
     // The client holds HTTP connections and threads: close it when the game server stops.
     try (RoutingLlmClient llm = LlmClients.create(config)) {
