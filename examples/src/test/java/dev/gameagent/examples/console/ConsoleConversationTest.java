@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +21,35 @@ class ConsoleConversationTest {
   private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
   private final ConsoleConversation conversation = new ConsoleConversation("brom", spec(),
       new PrintStream(printed, true, StandardCharsets.UTF_8));
+
+  /**
+   * Frames the server sent in a real session (echo model, recorded by a client answering with this
+   * class): a finished turn, a turn cut off by the next line, and an error for a duplicate result.
+   */
+  @Test
+  void recordedSessionIsAnsweredAndPrinted() throws Exception {
+    List<String> frames;
+    try (InputStream in = getClass().getResourceAsStream("recorded-session.jsonl")) {
+      frames = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    List<String> replies = play(frames.toArray(String[]::new));
+
+    assertThat(replies.stream().map(ConsoleConversationTest::describe)).containsExactly(
+        "agent_state_snapshot s-1 Brom",
+        "agent_turn_result t-1 interrupted=false [speech: You said: Good evening]",
+        "agent_state_snapshot s-2 Brom",
+        "agent_turn_result t-2 interrupted=true [speech: You said:]",
+        "agent_state_snapshot s-3 Brom",
+        "agent_turn_result t-3 interrupted=false [speech: You said: Now!]");
+    assertThat(output()).endsWith(lines(
+        "Brom: You said: Good evening",
+        "Brom: You said: —",
+        "(Brom was interrupted: superseded)",
+        "Brom: You said: Now!",
+        "(server error duplicate_turn_result: turn t-1 of agent brom already has a result)"));
+    assertThat(conversation.resultsSent()).isEqualTo(3);
+  }
 
   @Test
   void sessionStartedIsAnnouncedAndRemembered() {
@@ -184,6 +216,22 @@ class ConsoleConversationTest {
 
     assertThat(output()).contains("(/queue needs a text, e.g. /queue hello)", "(unknown command /dance; /help lists them)",
         "/notify TEXT");
+  }
+
+  /** A reply in short: type, request or turn id, then the spec's name or the result's tags. */
+  private static String describe(String reply) {
+    try {
+      JsonNode m = JSON.readTree(reply);
+      String type = m.path("type").asText();
+      if (type.equals("agent_state_snapshot")) {
+        return type + " " + m.path("request_id").asText() + " " + m.path("state").path("name").asText();
+      }
+      List<String> tags = new ArrayList<>();
+      m.path("tags").forEach(t -> tags.add(t.path("tag").asText() + ": " + t.path("content").asText()));
+      return type + " " + m.path("turn_id").asText() + " interrupted=" + m.path("interrupted").asBoolean() + " " + tags;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private List<String> play(String... frames) {
