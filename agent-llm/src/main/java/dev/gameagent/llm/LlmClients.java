@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
@@ -38,6 +39,22 @@ public final class LlmClients {
    */
   public static RoutingLlmClient create(LlmConfig config) {
     return new RoutingLlmClient(config, providers());
+  }
+
+  /**
+   * Like {@link #create(LlmConfig)}, plus {@code extra} providers registered in code (e.g. by a game
+   * server that embeds its own adapter); each replaces a discovered provider of the same name.
+   */
+  public static RoutingLlmClient create(LlmConfig config, LlmProvider... extra) {
+    Map<String, LlmProvider> all = new LinkedHashMap<>(providers());
+    for (LlmProvider p : extra) {
+      String name = Objects.requireNonNull(p, "provider == null").name();
+      if (name == null || name.isBlank()) {
+        throw new IllegalArgumentException("provider without a name: " + p.getClass().getName());
+      }
+      all.put(name.strip().toLowerCase(Locale.ROOT), p);
+    }
+    return new RoutingLlmClient(config, all);
   }
 
   /**

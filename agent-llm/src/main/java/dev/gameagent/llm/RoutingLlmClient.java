@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A request for an unknown provider, or for one that cannot be created from the configuration,
  * fails through {@link LlmStreamHandler#onError} with an {@link InvalidRequestException} that lists
- * the known providers; that callback arrives on this client's own thread. Thread-safe.
+ * the known providers; that callback arrives on this client's own thread. After {@link #close()},
+ * {@code stream} throws {@link IllegalStateException}. Thread-safe.
  */
 public final class RoutingLlmClient implements LlmClient, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RoutingLlmClient.class);

@@ -159,6 +159,34 @@ class LlmClientsTest {
   }
 
   @Test
+  void providersRegisteredInCodeJoinAndReplaceDiscoveredOnes() {
+    LlmProvider echo = new LlmProvider() {
+      @Override
+      public String name() {
+        return "OFFLINE";
+      }
+
+      @Override
+      public dev.gameagent.core.llm.LlmClient create(LlmConfig config) {
+        return (request, handler) -> {
+          handler.onText("<speech>in code</speech>");
+          handler.onComplete(new LlmCompletion("stop", null));
+          return () -> { };
+        };
+      }
+    };
+    try (RoutingLlmClient client = LlmClients.create(NOTHING, echo)) {
+      RecordingHandler h = new RecordingHandler();
+
+      client.stream(request(null, "Hello"), h);
+
+      h.awaitComplete();
+      assertThat(h.text()).isEqualTo("<speech>in code</speech>");
+      assertThat(client.providerNames()).containsExactly("offline", "openai", "scripted");
+    }
+  }
+
+  @Test
   void providerMapIsKeyedByLowerCaseName() {
     Map<String, LlmProvider> providers = LlmClients.providers();
 

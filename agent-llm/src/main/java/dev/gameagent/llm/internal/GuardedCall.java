@@ -110,33 +110,27 @@ abstract class GuardedCall implements LlmCall {
 
   /** Delivers the terminal completion unless the call is already over. */
   final void deliverComplete(LlmCompletion completion) {
-    lock.lock();
-    try {
-      if (!state.compareAndSet(State.OPEN, State.DONE)) {
-        return;
-      }
-      try {
-        handler.onComplete(completion);
-      } catch (RuntimeException e) {
-        log.warn("LLM stream handler threw from onComplete; ignored", e);
-      }
-    } finally {
-      lock.unlock();
-    }
+    terminate(false, () -> handler.onComplete(completion), "onComplete");
   }
 
-  /** Delivers the terminal error unless the call is already over. */
+  /** Closes the upstream and delivers the terminal error unless the call is already over. */
   final void deliverError(LlmException error) {
+    terminate(true, () -> handler.onError(error), "onError");
+  }
+
+  private void terminate(boolean closeUpstream, Runnable callback, String name) {
     lock.lock();
     try {
       if (!state.compareAndSet(State.OPEN, State.DONE)) {
         return;
       }
-      closeUpstream();
+      if (closeUpstream) {
+        closeUpstream();
+      }
       try {
-        handler.onError(error);
+        callback.run();
       } catch (RuntimeException e) {
-        log.warn("LLM stream handler threw from onError; ignored", e);
+        log.warn("LLM stream handler threw from {}; ignored", name, e);
       }
     } finally {
       lock.unlock();

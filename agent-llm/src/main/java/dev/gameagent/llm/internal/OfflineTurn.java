@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * What the offline model answers: the character, the event (its text, who said it, its kind) or,
- * for a continuation, the tool results. Read from the request's structured options; without an
- * event, the last user message stands for it.
+ * for a continuation (a request with tool results and no event), the tool results. Read from the
+ * request's structured options; without an event, the last user message stands for it.
  *
  * @param source who caused the event, or null
  * @param toolResults the results a continuation answers; empty for a fresh turn
@@ -36,7 +36,8 @@ record OfflineTurn(OfflineCharacter character, String text, String source, Strin
       }
     }
     if (request.options().get(LlmRequest.OPTION_ACTIVE_EVENT) instanceof InteractionEvent e) {
-      return new OfflineTurn(character, e.text(), e.source(), e.kind(), results);
+      // A turn with an event answers the event; only a continuation has none.
+      return new OfflineTurn(character, e.text(), e.source(), e.kind(), List.of());
     }
     return new OfflineTurn(character, lastUserText(request), null, null, results);
   }

@@ -211,6 +211,16 @@ class OfflineModelTest {
   }
 
   @Test
+  void aTurnWithAnEventAnswersTheEventEvenWithOlderToolResults() {
+    AgentSpec spec = AgentSpec.fromMap(BROM);
+    LlmRequest request = request(spec, "Player", "Goodbye").newBuilder()
+        .option(LlmRequest.OPTION_TOOL_RESULTS, List.of(new ToolResult("t-1.c1", "check_inventory", Map.of("found", true), false)))
+        .build();
+
+    assertThat(run(spec, request).speech()).doesNotContain("found").containsAnyOf("Farewell", "Goodbye", "Until next time");
+  }
+
+  @Test
   void failedToolResultIsToldAsSuch() {
     AgentSpec spec = AgentSpec.fromMap(BROM);
     LlmRequest request = LlmRequest.builder()
