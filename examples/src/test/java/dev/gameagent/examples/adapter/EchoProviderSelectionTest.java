@@ -62,6 +62,20 @@ class EchoProviderSelectionTest {
   }
 
   @Test
+  void providerRegisteredInCodeServesWithoutTheServicesFile() {
+    // A game server that embeds its adapter can skip META-INF/services and pass the provider itself.
+    EchoLlmProvider mine = new EchoLlmProvider();
+    try (RoutingLlmClient llm = LlmClients.create(LlmConfig.builder().provider("echo").offlineTokensPerSecond(0).build(), mine)) {
+      RecordingHandler handler = new RecordingHandler();
+
+      llm.stream(EchoLlmClientTest.request("hello", null), handler);
+
+      handler.awaitTerminal();
+      assertThat(handler.text()).isEqualTo("<speech>You said: hello</speech>");
+    }
+  }
+
+  @Test
   void specWithLlmProviderEchoIsAnsweredByEchoThroughTheEngine() {
     AgentSpec spec = AgentSpec.fromMap(Map.of("name", "Brom", "llm", Map.of("provider", "echo")));
     assertThat(spec.llm()).extracting(LlmSettings::provider).isEqualTo("echo");
