@@ -180,8 +180,6 @@ func _handle_text(text: String) -> void:
 		return
 	var agent_id: String = str(message.get("agent_id", ""))
 	var turn_id: String = str(message.get("turn_id", ""))
-	# JSON numbers arrive as floats.
-	var index: int = int(message.get("index", 0))
 	match str(message.get("type", "")):
 		"session_started":
 			session_id = str(message.get("session_id", ""))
@@ -189,47 +187,70 @@ func _handle_text(text: String) -> void:
 		"get_agent_state":
 			_answer_state(agent_id, str(message.get("request_id", "")))
 		"agent_turn_started":
-			_turn(agent_id, turn_id)["started"] = true
+			var turn := _turn(agent_id, turn_id)
+			turn["started"] = true
 			turn_started.emit(agent_id, turn_id, str(message.get("event_id", "")), str(message.get("cause", "")))
 		"agent_tag_open":
-			var attributes: Dictionary = message.get("attributes", {})
-			var turn := _turn(agent_id, turn_id)
-			turn["open"] = {"tag": str(message.get("tag", "")), "attributes": attributes, "content": ""}
-			tag_opened.emit(agent_id, turn_id, index, str(message.get("tag", "")), attributes)
+			_on_tag_open(agent_id, turn_id, message)
 		"agent_tag_chunk":
-			var turn := _turn(agent_id, turn_id)
-			var chunk: String = str(message.get("text", ""))
-			if turn["open"] != null:
-				turn["open"]["content"] += chunk
-			tag_chunk.emit(agent_id, turn_id, index, str(message.get("tag", "")), chunk)
+			_on_tag_chunk(agent_id, turn_id, message)
 		"agent_tag_close":
-			var turn := _turn(agent_id, turn_id)
-			var content: String = str(message.get("content", ""))
-			var attributes: Dictionary = turn["open"]["attributes"] if turn["open"] != null else {}
-			turn["tags"].append({"tag": str(message.get("tag", "")), "attributes": attributes, "content": content})
-			turn["open"] = null
-			tag_closed.emit(agent_id, turn_id, index, str(message.get("tag", "")), content, bool(message.get("complete", true)))
+			_on_tag_close(agent_id, turn_id, message)
 		"agent_turn_finished":
-			var turn: Dictionary = _turns.get(_key(agent_id, turn_id), _new_turn())
-			_turns.erase(_key(agent_id, turn_id))
-			var finish_reason: String = str(message.get("finish_reason", ""))
-			turn_finished.emit(agent_id, turn_id, finish_reason, message)
-			if auto_confirm_turns and finish_reason != "tool_calls":
-				send_turn_result(agent_id, turn_id, turn["tags"], false)
+			_on_turn_finished(agent_id, turn_id, message)
 		"agent_turn_interrupted":
-			var turn: Dictionary = _turns.get(_key(agent_id, turn_id), _new_turn())
-			_turns.erase(_key(agent_id, turn_id))
-			turn_interrupted.emit(agent_id, turn_id, str(message.get("reason", "")), str(message.get("by_event_id", "")))
-			# A turn that never started showed nothing; otherwise report what was shown, open tag included.
-			if auto_confirm_turns and turn["started"]:
-				var tags: Array = turn["tags"]
-				if turn["open"] != null and turn["open"]["content"] != "":
-					tags.append(turn["open"])
-				send_turn_result(agent_id, turn_id, tags, true)
+			_on_turn_interrupted(agent_id, turn_id, message)
 		"error":
 			error_received.emit(str(message.get("code", "")), str(message.get("message", "")), message)
 		_:
 			pass # "pong", and message types newer than this client.
+
+
+func _on_tag_open(agent_id: String, turn_id: String, message: Dictionary) -> void:
+	var tag: String = str(message.get("tag", ""))
+	var attributes: Dictionary = message.get("attributes", {})
+	var turn := _turn(agent_id, turn_id)
+	turn["open"] = {"tag": tag, "attributes": attributes, "content": ""}
+	# JSON numbers arrive as floats.
+	tag_opened.emit(agent_id, turn_id, int(message.get("index", 0)), tag, attributes)
+
+
+func _on_tag_chunk(agent_id: String, turn_id: String, message: Dictionary) -> void:
+	var turn := _turn(agent_id, turn_id)
+	var chunk: String = str(message.get("text", ""))
+	if turn["open"] != null:
+		turn["open"]["content"] += chunk
+	tag_chunk.emit(agent_id, turn_id, int(message.get("index", 0)), str(message.get("tag", "")), chunk)
+
+
+func _on_tag_close(agent_id: String, turn_id: String, message: Dictionary) -> void:
+	var turn := _turn(agent_id, turn_id)
+	var tag: String = str(message.get("tag", ""))
+	var content: String = str(message.get("content", ""))
+	var attributes: Dictionary = turn["open"]["attributes"] if turn["open"] != null else {}
+	turn["tags"].append({"tag": tag, "attributes": attributes, "content": content})
+	turn["open"] = null
+	tag_closed.emit(agent_id, turn_id, int(message.get("index", 0)), tag, content, bool(message.get("complete", true)))
+
+
+func _on_turn_finished(agent_id: String, turn_id: String, message: Dictionary) -> void:
+	var turn := _take_turn(agent_id, turn_id)
+	var finish_reason: String = str(message.get("finish_reason", ""))
+	turn_finished.emit(agent_id, turn_id, finish_reason, message)
+	# A turn that made tool calls is confirmed by send_tool_results.
+	if auto_confirm_turns and finish_reason != "tool_calls":
+		send_turn_result(agent_id, turn_id, turn["tags"], false)
+
+
+func _on_turn_interrupted(agent_id: String, turn_id: String, message: Dictionary) -> void:
+	var turn := _take_turn(agent_id, turn_id)
+	turn_interrupted.emit(agent_id, turn_id, str(message.get("reason", "")), str(message.get("by_event_id", "")))
+	# A turn that never started showed nothing; otherwise report what was shown, open tag included.
+	if auto_confirm_turns and turn["started"]:
+		var tags: Array = turn["tags"]
+		if turn["open"] != null and turn["open"]["content"] != "":
+			tags.append(turn["open"])
+		send_turn_result(agent_id, turn_id, tags, true)
 
 
 func _answer_state(agent_id: String, request_id: String) -> void:
@@ -250,6 +271,13 @@ func _turn(agent_id: String, turn_id: String) -> Dictionary:
 	if not _turns.has(key):
 		_turns[key] = _new_turn()
 	return _turns[key]
+
+
+## Removes a turn that has ended and returns what had streamed of it.
+func _take_turn(agent_id: String, turn_id: String) -> Dictionary:
+	var turn: Dictionary = _turns.get(_key(agent_id, turn_id), _new_turn())
+	_turns.erase(_key(agent_id, turn_id))
+	return turn
 
 
 func _new_turn() -> Dictionary:

@@ -40,6 +40,8 @@ class ConsoleGameClientTest {
   void stop() {
     if (client != null) {
       client.close();
+      // Let the server see the close before it shuts down, as a game would leave.
+      patiently().until(() -> client.closed().isDone());
     }
     if (server != null) {
       server.close();
