@@ -92,24 +92,24 @@ public final class EmbeddedGameServer {
       presenter.attach(session);
 
       out.println("-- Evening. The player walks up to the north gate.");
-      String greeting = session.interact(BROM, event(session, "player_greeted", "Good evening, guard!", Map.of()));
+      String greeting = session.interact(BROM, event(session, "player", "player_greeted", "Good evening, guard!", Map.of()));
       presenter.awaitEnd(BROM, greeting, TURN_TIMEOUT);
 
       out.println("-- Night falls and a cold rain begins. Brom takes up his post at the gate.");
       world.nightFalls();
       // A notification is context only: Brom will know it happened, but it starts no answer.
-      session.notify(List.of(BROM), event(session, "world_event", "Night has fallen and it is raining.", Map.of()));
+      session.notify(List.of(BROM), event(session, "world", "world_event", "Night has fallen and it is raining.", Map.of()));
 
       out.println("-- The player asks to be let through, and loses patience before Brom has finished.");
       String question = session.interact(BROM,
-          event(session, "player_asked", "Could you open the gate? I must reach the mill before midnight.", Map.of()));
+          event(session, "player", "player_asked", "Could you open the gate? I must reach the mill before midnight.", Map.of()));
       // Wait until Brom is a few words in, so the threat below cuts his answer off mid-sentence.
       presenter.midSpeech(BROM, question).get(TURN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 
       // on_busy "interrupt" (the default): the answer in progress ends (reason superseded), its
       // model call is cancelled, and Brom answers the threat instead.
       String threat = session.interact(BROM,
-          event(session, "player_threatened", "Open it now, or I'll cut my way through!", Map.of("weapon", "dagger")));
+          event(session, "player", "player_threatened", "Open it now, or I'll cut my way through!", Map.of("weapon", "dagger")));
       presenter.awaitEnd(BROM, question, TURN_TIMEOUT);
       presenter.awaitEnd(BROM, threat, TURN_TIMEOUT);
 
@@ -122,9 +122,10 @@ public final class EmbeddedGameServer {
     }
   }
 
-  /** An interaction event from the player; it interrupts an answer in progress. */
-  private static InteractionEvent event(GameSession session, String kind, String text, Map<String, Object> data) {
-    return new InteractionEvent(session.newEventId(), kind, "player", BROM, text, Instant.now(), OnBusy.INTERRUPT, data);
+  /** An event aimed at Brom; as an interaction it interrupts an answer in progress. */
+  private static InteractionEvent event(GameSession session, String source, String kind, String text,
+      Map<String, Object> data) {
+    return new InteractionEvent(session.newEventId(), kind, source, BROM, text, Instant.now(), OnBusy.INTERRUPT, data);
   }
 
   private static String describe(HistoryEntry entry) {
