@@ -37,6 +37,7 @@ public final class AgentEngine implements AutoCloseable {
   private final PromptBuilder promptBuilder;
   private final Duration stateTimeout;
   private final int maxToolContinuations;
+  private final int maxHistoryEntries;
   private final LogStore logStore;
   private final ScheduledExecutorService scheduler;
   private final boolean ownsScheduler;
@@ -48,6 +49,7 @@ public final class AgentEngine implements AutoCloseable {
     this.promptBuilder = builder.promptBuilder != null ? builder.promptBuilder : PromptBuilder.defaults();
     this.stateTimeout = builder.stateTimeout;
     this.maxToolContinuations = builder.maxToolContinuations;
+    this.maxHistoryEntries = builder.maxHistoryEntries;
     this.logStore = new GuardedLogStore(builder.logStore);
     this.ownsScheduler = builder.scheduler == null;
     this.scheduler = ownsScheduler ? newTimer() : builder.scheduler;
@@ -103,6 +105,10 @@ public final class AgentEngine implements AutoCloseable {
     return maxToolContinuations;
   }
 
+  int maxHistoryEntries() {
+    return maxHistoryEntries;
+  }
+
   LogStore logStore() {
     return logStore;
   }
@@ -146,6 +152,7 @@ public final class AgentEngine implements AutoCloseable {
     private PromptBuilder promptBuilder;
     private Duration stateTimeout = Duration.ofSeconds(5);
     private int maxToolContinuations = 4;
+    private int maxHistoryEntries = 1000;
     private LogStore logStore = LogStore.NONE;
     private ScheduledExecutorService scheduler;
 
@@ -179,6 +186,19 @@ public final class AgentEngine implements AutoCloseable {
         throw new IllegalArgumentException("maxToolContinuations must be >= 0: " + max);
       }
       this.maxToolContinuations = max;
+      return this;
+    }
+
+    /**
+     * How many history entries (and turn records) an agent keeps in memory; default 1,000. Older
+     * ones are forgotten in memory only (the {@link LogStore} has them): prompts use the most
+     * recent {@code history_limit} anyway, and a result for a forgotten turn is {@code unknown_turn}.
+     */
+    public Builder maxHistoryEntries(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxHistoryEntries must be >= 1: " + max);
+      }
+      this.maxHistoryEntries = max;
       return this;
     }
 

@@ -9,7 +9,7 @@ import dev.gameagent.core.llm.LlmRequest;
 import dev.gameagent.core.llm.Usage;
 import dev.gameagent.core.parser.TagRejection;
 import java.util.ArrayDeque;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -46,8 +46,9 @@ final class AgentState {
   private final Object lock = new Object();
 
   // Everything below is guarded by lock.
-  private final History history = new History();
-  private final Map<String, Turn> turns = new HashMap<>();
+  private final History history;
+  /** Turn records by id, oldest first; bounded like the history. */
+  private final Map<String, Turn> turns;
   private final ArrayDeque<Runnable> outbox = new ArrayDeque<>();
   private boolean draining;
   private AgentSpec cachedSpec;
@@ -65,6 +66,15 @@ final class AgentState {
     this.agentId = agentId;
     this.session = session;
     this.engine = engine;
+    int max = engine.maxHistoryEntries();
+    this.history = new History(max);
+    this.turns = new LinkedHashMap<>() {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Turn> eldest) {
+        // The eldest is never the active turn: a newer one is being added.
+        return size() > max;
+      }
+    };
   }
 
   // ---- Requests from the game ----
@@ -276,14 +286,20 @@ final class AgentState {
     StateRequest request = new StateRequest(session.id(), agentId, session.ids().nextRequestId(), turn.eventId, turn.id);
     log.debug("turn accepted session={} agent={} turn={} event={} cause={} request={}",
         session.id(), agentId, turn.id, turn.eventId, turn.cause.wireName(), request.requestId());
+    enqueue(() -> requestState(turn, request));
+  }
+
+  /**
+   * Starts the state timer, counted from the turn's acceptance. Only once the request is out and
+   * unanswered: a provider that answers at once costs no timer.
+   */
+  private void scheduleStateTimeout(Turn turn) {
+    long left = engine.stateTimeout().toNanos() - (System.nanoTime() - turn.acceptedNanos);
     try {
-      turn.stateTimeout = engine.scheduler().schedule(
-          () -> onStateTimeout(turn), engine.stateTimeout().toNanos(), TimeUnit.NANOSECONDS);
+      turn.stateTimeout = engine.scheduler().schedule(() -> onStateTimeout(turn), Math.max(0, left), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       finish(turn, "error", null, new TurnEvent.TurnError(ErrorCode.INTERNAL, "the engine is closed", null), false);
-      return;
     }
-    enqueue(() -> requestState(turn, request));
   }
 
   private void startQueuedIfIdle() {
@@ -305,7 +321,7 @@ final class AgentState {
     TurnRelay relay = new TurnRelay(this, turn);
     Prompt prompt;
     try {
-      prompt = engine.promptBuilder().build(spec, history.entriesExcept(turn.activeEntry), turn.activeEntry);
+      prompt = engine.promptBuilder().build(spec, history.promptView(turn.activeEntry), turn.activeEntry);
       turn.parser = SpecTagParsers.forSpec(spec, turn.id, relay);
     } catch (RuntimeException e) {
       log.warn("prompt failed session={} agent={} turn={}", session.id(), agentId, turn.id, e);
@@ -362,8 +378,8 @@ final class AgentState {
     if (report) {
       deliver(turn, terminal);
     }
-    if (log.isInfoEnabled()) {
-      log.info("turn ended session={} agent={} turn={} outcome={} reported={} state_ms={} first_token_ms={} total_ms={}",
+    if (log.isDebugEnabled()) {
+      log.debug("turn ended session={} agent={} turn={} outcome={} reported={} state_ms={} first_token_ms={} total_ms={}",
           session.id(), agentId, turn.id, outcome(terminal), report, millisSince(turn, turn.stateNanos),
           millisSince(turn, turn.firstTokenNanos), millisSince(turn, System.nanoTime()));
     }
@@ -420,6 +436,7 @@ final class AgentState {
       wanted = turn.phase == Turn.Phase.AWAITING_STATE;
       if (wanted) {
         turn.pendingState = stage;
+        scheduleStateTimeout(turn);
       }
     }
     if (!wanted) {
@@ -471,6 +488,7 @@ final class AgentState {
   private void leaveAwaitingState(Turn turn) {
     if (turn.stateTimeout != null) {
       turn.stateTimeout.cancel(false);
+      turn.stateTimeout = null;
     }
     CompletionStage<AgentSpec> pending = turn.pendingState;
     turn.pendingState = null;

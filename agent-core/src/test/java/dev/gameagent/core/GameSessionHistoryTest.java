@@ -9,6 +9,7 @@ import dev.gameagent.core.TurnEvent.InterruptReason;
 import dev.gameagent.core.llm.ChatMessage;
 import dev.gameagent.core.testing.ScriptedLlmClient.Call;
 import dev.gameagent.core.testing.ScriptedLlmClient.Script;
+import dev.gameagent.core.testing.ScriptedStateProvider;
 import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -136,6 +137,27 @@ class GameSessionHistoryTest {
         speech("Halt!"),
         new ConfirmedTag("action", Map.of("name", "wave"), ""),
         new ConfirmedTag("emotion", Map.of(), "angry")), false));
+  }
+
+  @Test
+  void memoryKeepsTheMostRecentEntriesAndTurns() {
+    try (AgentEngine engine = AgentEngine.builder().llmClient(new InstantLlmClient("<speech>Hi.</speech>"))
+        .maxHistoryEntries(3).build()) {
+      GameSession session = engine.openSession(null, ScriptedStateProvider.answering(BROM), event -> {});
+      for (int i = 1; i <= 4; i++) {
+        session.notify(List.of("brom"), InteractionEvent.of("n-" + i, "world", "tick " + i));
+      }
+      assertThat(session.history("brom")).extracting(e -> ((HistoryEntry.Event) e).event().eventId())
+          .containsExactly("n-2", "n-3", "n-4");
+
+      String first = session.interact("brom", InteractionEvent.of("e-1", "player", "one"));
+      for (int i = 2; i <= 4; i++) {
+        session.interact("brom", InteractionEvent.of("e-" + i, "player", "more"));
+      }
+      assertCode(() -> session.confirmTurn("brom", first, List.of(), false), ErrorCode.UNKNOWN_TURN);
+      session.confirmTurn("brom", "t-2", List.of(speech("Hi.")), false);
+      assertThat(session.history("brom")).hasSizeLessThanOrEqualTo(3);
+    }
   }
 
   private static void assertCode(ThrowingCallable call, ErrorCode code) {
