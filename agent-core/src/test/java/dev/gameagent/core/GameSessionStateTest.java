@@ -106,10 +106,14 @@ class GameSessionStateTest {
 
   @Test
   void stateAnsweredFromAnotherThreadStartsTheTurnThere() {
-    String turnId = f.session.interact("brom", f.event("Hello"));
-    ScriptedStateProvider.Pending pending = f.state.next();
-    CompletableFuture.runAsync(() -> pending.answer(BROM));
-    f.events.next(TurnEvent.Started.class, turnId);
-    f.events.nextTerminal(turnId);
+    // The class's 100 ms timeout would race the answering thread on a loaded machine.
+    try (EngineFixture patient = new EngineFixture(ScriptedStateProvider.manual(), Duration.ofSeconds(30), 4)) {
+      String turnId = patient.session.interact("brom", patient.event("Hello"));
+      ScriptedStateProvider.Pending pending = patient.state.next();
+      CompletableFuture.runAsync(() -> pending.answer(BROM));
+      patient.events.next(TurnEvent.Started.class, turnId);
+      TurnEvent terminal = patient.events.nextTerminal(turnId);
+      assertThat(terminal).isInstanceOf(TurnEvent.Finished.class);
+    }
   }
 }
