@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Lifecycle: {@link #start()} binds (blocking until bound); {@link #close()} shuts down
  * gracefully: active turns end with {@code agent_turn_interrupted} (reason {@code shutdown}),
- * connections close with 1001, logs are flushed, the event loops stop, and an LLM client the server
- * created itself is closed. Both block, so call them from an application thread, never from an
+ * connections close with 1001, the event loops stop, every session's logs (its conversation log
+ * included) are complete on disk, and an LLM client the server created itself is closed. Both block, so call them from an application thread, never from an
  * event loop. Thread-safe.
  */
 public final class AgentServer implements AutoCloseable {
@@ -210,6 +210,10 @@ public final class AgentServer implements AutoCloseable {
     }
     // What is left is plain HTTP (health probes, keep-alive) and handshakes in flight.
     allChannels.close().awaitUninterruptibly(SHUTDOWN_STEP.toMillis());
+    // A closed channel's inactive handlers (which detach its session and have the conversation log
+    // written) run as event-loop tasks after its close future completes; a terminated loop has run
+    // them all, so only then is the log store closed.
+    shutdownEventLoops();
     engine.close();
     logStore.close();
     if (ownedLlmClient != null) {
@@ -219,7 +223,6 @@ public final class AgentServer implements AutoCloseable {
         log.warn("closing the LLM client failed", e);
       }
     }
-    shutdownEventLoops();
     log.atInfo().addKeyValue("event", "stopped").log("stopped");
   }
 

@@ -145,6 +145,26 @@ class SessionLifecycleTest extends EndToEndTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> llm.awaitCall(0).cancelled());
   }
 
+  @Test
+  void shutdownLeavesCompleteLogsOfTheSessionsStillConnected() throws Exception {
+    start(llm);
+    WsClient c = register(WsClient.connect(server.ws()));
+    String sessionId = c.next("session_started").path("session_id").asText();
+    llm.enqueue(Script.hanging("<speech>Before the gate closes"));
+    JsonNode get = interact(c, "brom", "Last words?");
+    answer(c, get, BROM);
+    c.nextOfType("agent_tag_chunk");
+
+    // close() returns once the logs are complete: no waiting after it.
+    server.server.close();
+    Path sessionDir = logs.resolve(LogFileNames.forId(sessionId));
+    assertThat(sessionDir.resolve("conversation.txt")).exists().content().contains("Last words?");
+    assertThat(Files.readAllLines(sessionDir.resolve("session.jsonl")))
+        .last().asString().contains("\"type\":\"session_closed\"");
+    assertThat(Files.readString(sessionDir.resolve(LogFileNames.forId("brom") + ".jsonl")))
+        .contains("\"type\":\"turn_ended\"", "\"reason\":\"shutdown\"");
+  }
+
   private void awaitOpenSessions(int n) {
     await().atMost(Duration.ofSeconds(20)).until(() ->
         WsClient.JSON.readTree(server.get("/health").body()).path("open_sessions").asInt() == n);
