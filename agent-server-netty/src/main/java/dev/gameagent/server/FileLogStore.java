@@ -24,7 +24,11 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,16 +48,31 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: callers (engine and event-loop threads) only enqueue; one writer thread owns every
  * file, appends each record as it is dequeued and flushes whenever the queue runs dry, so a crash
  * loses at most what was still queued. {@link #close()} drains the queue first.
+ *
+ * <p>Bounded: at most {@link #DEFAULT_MAX_QUEUED_RECORDS} records (history entries, LLM requests,
+ * turn outcomes, resets) wait for the disk. When the disk falls that far behind, further records are
+ * dropped, never waited for, so no engine thread or event loop blocks and memory stays flat; each
+ * drop is counted ({@link #droppedRecords()}, on {@code /health}), and a warning is logged when
+ * dropping starts and when the writer has caught up. Session records ({@code session.jsonl}) and
+ * the conversation log are never dropped: there is one of each per connection.
  */
 final class FileLogStore implements LogStore, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FileLogStore.class);
   private static final String SESSION_FILE = "session.jsonl";
   private static final String CONVERSATION_FILE = "conversation.txt";
   private static final int MAX_OPEN_FILES = 128;
+  /** Far more than a healthy disk ever lags by; small enough that queued prompts stay in the hundreds of MB. */
+  static final int DEFAULT_MAX_QUEUED_RECORDS = 50_000;
 
   private final Path root;
   private final Clock clock;
+  /** Records and session tasks; only records count against {@link #maxQueuedRecords}. */
   private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
+  private final int maxQueuedRecords;
+  private final AtomicInteger queuedRecords = new AtomicInteger();
+  private final AtomicLong droppedRecords = new AtomicLong();
+  /** Set by the first drop of a run of drops, cleared (with a warning) when the writer caught up. */
+  private final AtomicBoolean dropping = new AtomicBoolean();
   private final Thread writer;
   private volatile boolean closed;
 
@@ -62,11 +81,22 @@ final class FileLogStore implements LogStore, AutoCloseable {
   private final Map<String, String> names = new java.util.HashMap<>();
 
   FileLogStore(Path root, Clock clock) {
+    this(root, clock, DEFAULT_MAX_QUEUED_RECORDS, task -> new Thread(task, "game-agent-log-writer"));
+  }
+
+  /** For tests: a smaller bound, and a writer thread they control. */
+  FileLogStore(Path root, Clock clock, int maxQueuedRecords, ThreadFactory writerThreads) {
     this.root = root.toAbsolutePath().normalize();
     this.clock = clock;
-    this.writer = new Thread(this::run, "game-agent-log-writer");
+    this.maxQueuedRecords = maxQueuedRecords;
+    this.writer = writerThreads.newThread(this::run);
     this.writer.setDaemon(true);
     this.writer.start();
+  }
+
+  /** Records dropped because the disk fell {@link #DEFAULT_MAX_QUEUED_RECORDS} records behind, since start. */
+  long droppedRecords() {
+    return droppedRecords.get();
   }
 
   Path root() {
@@ -101,25 +131,25 @@ final class FileLogStore implements LogStore, AutoCloseable {
   @Override
   public void historyAppended(String sessionId, String agentId, HistoryEntry entry) {
     Instant now = clock.instant();
-    submit(() -> append(agentFile(sessionId, agentId), LogRecords.history(sessionId, agentId, entry, now)));
+    record(() -> append(agentFile(sessionId, agentId), LogRecords.history(sessionId, agentId, entry, now)));
   }
 
   @Override
   public void llmRequest(String sessionId, String agentId, String turnId, LlmRequest request) {
     Instant now = clock.instant();
-    submit(() -> append(agentFile(sessionId, agentId), LogRecords.llmRequest(sessionId, agentId, turnId, request, now)));
+    record(() -> append(agentFile(sessionId, agentId), LogRecords.llmRequest(sessionId, agentId, turnId, request, now)));
   }
 
   @Override
   public void turnEnded(String sessionId, TurnEvent terminal) {
     Instant now = clock.instant();
-    submit(() -> append(agentFile(sessionId, terminal.agentId()), LogRecords.turnEnded(sessionId, terminal, now)));
+    record(() -> append(agentFile(sessionId, terminal.agentId()), LogRecords.turnEnded(sessionId, terminal, now)));
   }
 
   @Override
   public void agentReset(String sessionId, String agentId) {
     Instant now = clock.instant();
-    submit(() -> append(agentFile(sessionId, agentId), LogRecords.agentReset(sessionId, agentId, now)));
+    record(() -> append(agentFile(sessionId, agentId), LogRecords.agentReset(sessionId, agentId, now)));
   }
 
   /** A connection opened or resumed the session. */
@@ -168,6 +198,29 @@ final class FileLogStore implements LogStore, AutoCloseable {
     return LogFileNames.resolveInside(sessionDir(sessionId), SESSION_FILE);
   }
 
+  /** Queues one agent record, or drops it when {@link #maxQueuedRecords} are already waiting. */
+  private void record(Runnable write) {
+    if (queuedRecords.incrementAndGet() > maxQueuedRecords) {
+      queuedRecords.decrementAndGet();
+      droppedRecords.incrementAndGet();
+      if (dropping.compareAndSet(false, true)) {
+        log.atWarn().addKeyValue("event", "log_records_dropped").addKeyValue("max_queued", maxQueuedRecords)
+            .log("session logs are {} records behind the disk; dropping records until the writer catches up",
+                maxQueuedRecords);
+      }
+      return;
+    }
+    if (!submit(() -> {
+      try {
+        write.run();
+      } finally {
+        queuedRecords.decrementAndGet();
+      }
+    })) {
+      queuedRecords.decrementAndGet();
+    }
+  }
+
   private boolean submit(Runnable task) {
     if (closed) {
       log.warn("log store closed; record dropped");
@@ -190,6 +243,10 @@ final class FileLogStore implements LogStore, AutoCloseable {
         }
         if (queue.isEmpty()) {
           flushAll();
+          if (dropping.compareAndSet(true, false)) {
+            log.atWarn().addKeyValue("event", "log_writer_caught_up").addKeyValue("dropped_total", droppedRecords.get())
+                .log("session log writer caught up; {} records dropped since start", droppedRecords.get());
+          }
         }
       }
     } catch (InterruptedException e) {

@@ -23,6 +23,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -119,6 +120,43 @@ class FileLogStoreTest {
     }
     store.close();
     assertThat(Files.readAllLines(store.agentFile("s", "a"))).hasSize(1000);
+  }
+
+  @Test
+  void recordsPastTheBoundAreDroppedAndCountedWithoutBlockingWhileSessionRecordsAlwaysGetThrough() throws Exception {
+    CountDownLatch diskStalled = new CountDownLatch(1);
+    store = new FileLogStore(dir, clock, 10, task -> new Thread(() -> {
+      try {
+        diskStalled.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      task.run();
+    }));
+    store.sessionOpened("s", false, "remote");
+    for (int i = 0; i < 25; i++) {
+      store.historyAppended("s", "a", new HistoryEntry.Event(InteractionEvent.of("e-" + i, "player", "line " + i),
+          HistoryEntry.Disposition.INTERACTION));
+    }
+    // The writer has not written a thing, yet every call returned: 10 wait, 15 were dropped.
+    assertThat(store.droppedRecords()).isEqualTo(15);
+    store.sessionClosed("s");
+
+    diskStalled.countDown();
+    store.flush().get(10, TimeUnit.SECONDS);
+    assertThat(readLines(store.agentFile("s", "a"))).extracting(n -> n.path("entry").path("event").path("text").asText())
+        .containsExactly("line 0", "line 1", "line 2", "line 3", "line 4", "line 5", "line 6", "line 7", "line 8",
+            "line 9");
+    assertThat(readLines(store.sessionDir("s").resolve("session.jsonl"))).extracting(n -> n.path("type").asText())
+        .containsExactly("session_opened", "session_closed");
+    assertThat(store.conversationFile("s")).exists();
+
+    // Once the writer caught up there is room again.
+    store.agentReset("s", "a");
+    store.flush().get(10, TimeUnit.SECONDS);
+    assertThat(readLines(store.agentFile("s", "a"))).last().satisfies(n ->
+        assertThat(n.path("type").asText()).isEqualTo("agent_reset"));
+    assertThat(store.droppedRecords()).isEqualTo(15);
   }
 
   private static List<JsonNode> readLines(Path file) throws Exception {

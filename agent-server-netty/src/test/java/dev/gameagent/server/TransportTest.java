@@ -65,6 +65,9 @@ class TransportTest {
       assertThat(body.path("uptime_ms").isNumber()).isTrue();
       assertThat(body.path("open_sessions").asInt()).isEqualTo(1);
       assertThat(body.path("active_turns").asInt()).isZero();
+      assertThat(body.path("stored_sessions").asInt()).isEqualTo(1);
+      assertThat(body.path("log_records_dropped").isNumber()).isTrue();
+      assertThat(body.path("log_records_dropped").asLong()).isZero();
       client.assertAlive("health");
     }
     assertThat(server.get("/elsewhere").status()).isEqualTo(404);
