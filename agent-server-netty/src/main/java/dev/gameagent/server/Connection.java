@@ -89,12 +89,7 @@ final class Connection implements AgentStateProvider, TurnListener {
   /** One client text message. Runs on the event loop. */
   void onText(String text) {
     GameSession s = session;
-    if (s == null || takenOver) {
-      return;
-    }
-    if (!rateLimiter.tryAcquire()) {
-      sendError(ErrorCode.RATE_LIMITED, "too many messages: at most " + server.config().rateLimit()
-          + " a second on average; this one was ignored", null);
+    if (!admit()) {
       return;
     }
     ClientMessage message = null;
@@ -215,16 +210,33 @@ final class Connection implements AgentStateProvider, TurnListener {
 
   /** A frame the server does not accept (binary), answered with {@code unsupported_frame}. */
   void onUnsupportedFrame(String what) {
-    if (session != null && !takenOver) {
+    if (admit()) {
       sendError(ErrorCode.UNSUPPORTED_FRAME, what + " frames are not supported; send JSON text frames", null);
     }
   }
 
   /** A text frame that is not UTF-8. */
   void onInvalidUtf8() {
-    if (session != null && !takenOver) {
+    if (admit()) {
       sendError(ErrorCode.INVALID_JSON, "the text frame is not valid UTF-8", null);
     }
+  }
+
+  /**
+   * Whether a client message is to be handled: the connection owns its session and the message is
+   * within the rate limit. Every message counts, bad ones included, since each costs an answer; one
+   * over the limit is answered with {@code rate_limited} and otherwise ignored.
+   */
+  private boolean admit() {
+    if (session == null || takenOver) {
+      return false;
+    }
+    if (!rateLimiter.tryAcquire()) {
+      sendError(ErrorCode.RATE_LIMITED, "too many messages: at most " + server.config().rateLimit()
+          + " a second on average; this one was ignored", null);
+      return false;
+    }
+    return true;
   }
 
   /** Another connection resumed this session: close with 4000 after what was already queued. */

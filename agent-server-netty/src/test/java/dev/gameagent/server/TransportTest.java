@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -215,6 +217,22 @@ class TransportTest {
         return client.nextMatching(n -> n.path("type").asText().equals("pong") || n.path("code").asText()
             .equals("rate_limited")).path("id").asText().equals("later");
       });
+    }
+  }
+
+  @Test
+  void floodOfBadFramesIsRateLimitedToo() {
+    server = TestServer.start(logs, new SilentLlm(), b -> b.rateLimit(1));
+    try (WsClient client = WsClient.connectStarted(server.ws())) {
+      for (int i = 0; i < 10; i++) {
+        client.sendBinary(new byte[] {(byte) i});
+      }
+      List<String> codes = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        codes.add(client.next("error").path("code").asText());
+      }
+      // A burst of twice the rate is answered; the rest of the flood only gets rate_limited.
+      assertThat(codes).startsWith("unsupported_frame", "unsupported_frame").contains("rate_limited");
     }
   }
 
