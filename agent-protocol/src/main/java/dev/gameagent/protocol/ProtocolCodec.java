@@ -44,6 +44,8 @@ import java.util.function.Supplier;
 public final class ProtocolCodec {
   /** The {@code protocol_version} this codec speaks. */
   public static final int PROTOCOL_VERSION = 1;
+  /** The longest {@code error.message}, in characters; a longer one is cut and ends in an ellipsis. */
+  static final int MAX_ERROR_MESSAGE_LENGTH = 512;
 
   private final ObjectMapper mapper;
   private final Clock clock;
@@ -144,7 +146,9 @@ public final class ProtocolCodec {
   }
 
   /**
-   * {@code error}. The nullable fields are left out when null.
+   * {@code error}. The nullable fields are left out when null. A message longer than 512 characters
+   * is cut (ending in an ellipsis): messages may quote what the client sent, e.g. an unknown
+   * {@code turn_id}, and an answer should not echo a huge value back.
    *
    * @param inReplyTo the {@code type} of the message this answers, or null
    */
@@ -152,7 +156,18 @@ public final class ProtocolCodec {
       String requestId) {
     Objects.requireNonNull(code, "code == null");
     Objects.requireNonNull(message, "message == null");
-    return writer.error(code, message, inReplyTo, agentId, turnId, requestId);
+    return writer.error(code, bounded(message), inReplyTo, agentId, turnId, requestId);
+  }
+
+  private static String bounded(String message) {
+    if (message.length() <= MAX_ERROR_MESSAGE_LENGTH) {
+      return message;
+    }
+    int end = MAX_ERROR_MESSAGE_LENGTH - 1;
+    if (Character.isHighSurrogate(message.charAt(end - 1))) {
+      end--;
+    }
+    return message.substring(0, end) + '\u2026';
   }
 
   /** {@code error} for a message {@link #decode} rejected, naming what it could read of it. */

@@ -91,6 +91,17 @@ class EncodeTest {
   }
 
   @Test
+  void longErrorMessageIsCutWithAnEllipsisAndNoHalfSurrogate() throws IOException {
+    String quoted = "agent brom has no turn " + "x".repeat(487) + "\uD83D\uDE00" + "y".repeat(5000);
+    JsonNode n = parse(codec.error(ErrorCode.UNKNOWN_TURN, quoted, "tool_results", "brom", null, null));
+    String message = n.get("message").asText();
+    assertThat(message).hasSize(ProtocolCodec.MAX_ERROR_MESSAGE_LENGTH - 1).startsWith("agent brom has no turn xxx")
+        .endsWith("x\u2026").doesNotContain("y");
+    assertThat(parse(codec.error(ErrorCode.UNKNOWN_TURN, "short", null, null, null, null)).get("message").asText())
+        .isEqualTo("short");
+  }
+
+  @Test
   void errorLeavesOutWhatIsUnknown() throws IOException {
     JsonNode n = parse(codec.error(ErrorCode.UNSUPPORTED_FRAME, "binary frames are not supported", null, null, null, null));
     assertThat(names(n)).containsExactly("type", "code", "message");

@@ -2,9 +2,18 @@ package dev.gameagent.server;
 
 import dev.gameagent.protocol.ClientMessage;
 
-/** The ids an {@code error} names for the message it answers; every field may be null. */
+/**
+ * The ids an {@code error} names for the message it answers; every field may be null. An id that is
+ * not a valid id (see {@link Ids}), such as a huge unknown {@code turn_id}, is left out rather than
+ * echoed back.
+ */
 record MessageIds(String type, String agentId, String turnId, String requestId) {
   private static final MessageIds NONE = new MessageIds(null, null, null, null);
+
+  MessageIds {
+    turnId = Ids.valid(turnId) ? turnId : null;
+    requestId = Ids.valid(requestId) ? requestId : null;
+  }
 
   static MessageIds of(ClientMessage m) {
     if (m == null) {

@@ -120,6 +120,19 @@ class MalformedMessagesTest extends EndToEndTest {
     assertThat(error.path("in_reply_to").asText()).isEqualTo("tool_results");
   }
 
+  @Test
+  void anErrorDoesNotEchoAHugeValueBack() {
+    start(llm);
+    WsClient c = connect();
+    String hugeTurnId = "t-" + "9".repeat(100_000);
+    c.send("type", "tool_results", "agent_id", "brom", "turn_id", hugeTurnId, "results", List.of());
+    JsonNode error = c.next("error");
+    assertThat(error.path("code").asText()).isEqualTo("unknown_turn");
+    assertThat(error.has("turn_id")).isFalse();
+    assertThat(error.path("message").asText()).startsWith("agent brom has no turn t-999").hasSizeLessThan(600);
+    c.assertAlive("after-huge");
+  }
+
   private static String abbreviate(String s) {
     return s.length() > 80 ? s.substring(0, 80) + "..." : s;
   }
