@@ -24,6 +24,8 @@ final class ServerContext {
   private final FileLogStore logStore;
   private final Clock clock;
   private final long startNanos = System.nanoTime();
+  /** Read here, on the thread building the server, so that no event loop reads the resource. */
+  private final String version = Version.VALUE;
 
   ServerContext(ServerConfig config, ProtocolCodec codec, AgentEngine engine, FileLogStore logStore, Clock clock) {
     this.config = config;
@@ -58,7 +60,7 @@ final class ServerContext {
   }
 
   String version() {
-    return Version.VALUE;
+    return version;
   }
 
   /** The {@code /health} body. */
