@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gameagent.core.llm.Usage;
 import dev.gameagent.core.testing.ScriptedLlmClient;
 import dev.gameagent.core.testing.ScriptedLlmClient.Script;
 import java.nio.file.Files;
@@ -28,8 +29,8 @@ class TurnFlowTest extends EndToEndTest {
   void fullTurnWithEveryMessageChecked() {
     start(llm);
     WsClient c = connect();
-    llm.enqueue(Script.of("<speech>Halt! Who", " goes there?</speech>", "<emotion>angry</emotion>",
-        "<action name=\"wave\"/>"));
+    llm.enqueue(Script.builder().text("<speech>Halt! Who", " goes there?</speech>", "<emotion>angry</emotion>",
+        "<action name=\"wave\"/>").complete("stop", new Usage(120, 17)).build());
     JsonNode get = interact(c, "brom", "Hello", "event_id", "e-1");
     assertThat(get.path("request_id").asText()).isNotBlank();
     assertThat(get.path("event_id").asText()).isEqualTo("e-1");
@@ -38,8 +39,12 @@ class TurnFlowTest extends EndToEndTest {
     answer(c, get, BROM);
 
     List<JsonNode> turn = readTurn(c, turnId);
-    assertThat(types(turn)).first().isEqualTo("agent_turn_started");
-    assertThat(types(turn)).last().isEqualTo("agent_turn_finished");
+    // Everything the turn sent, in order: the emotion has declared values, so it is sent whole at its close.
+    assertThat(types(turn)).containsExactly("agent_turn_started",
+        "agent_tag_open", "agent_tag_chunk", "agent_tag_chunk", "agent_tag_close",
+        "agent_tag_open", "agent_tag_chunk", "agent_tag_close",
+        "agent_tag_open", "agent_tag_close",
+        "agent_turn_finished");
     JsonNode started = turn.get(0);
     assertThat(started.path("agent_id").asText()).isEqualTo("brom");
     assertThat(started.path("event_id").asText()).isEqualTo("e-1");
@@ -58,19 +63,26 @@ class TurnFlowTest extends EndToEndTest {
     assertThat(closes).extracting(f -> f.path("content").asText())
         .containsExactly("Halt! Who goes there?", "angry", "");
     assertThat(closes).allSatisfy(f -> assertThat(f.path("complete").asBoolean()).isTrue());
+    assertThat(closes).extracting(f -> f.path("index").asInt()).containsExactly(0, 1, 2);
+    assertThat(closes).extracting(f -> f.path("tag").asText()).containsExactly("speech", "emotion", "action");
     String speech = turn.stream().filter(f -> f.path("type").asText().equals("agent_tag_chunk")
         && f.path("index").asInt() == 0).map(f -> f.path("text").asText()).reduce("", String::concat);
     assertThat(speech).isEqualTo("Halt! Who goes there?");
     turn.forEach(f -> assertThat(f.path("agent_id").asText()).isEqualTo("brom"));
+    turn.forEach(f -> assertThat(f.path("turn_id").asText()).isEqualTo(turnId));
 
     JsonNode finished = turn.get(turn.size() - 1);
     assertThat(finished.path("finish_reason").asText()).isEqualTo("stop");
+    assertThat(finished.path("usage").path("prompt_tokens").asInt()).isEqualTo(120);
+    assertThat(finished.path("usage").path("completion_tokens").asInt()).isEqualTo(17);
     assertThat(finished.path("rejected").isArray()).isTrue();
     assertThat(finished.path("rejected")).isEmpty();
     assertThat(finished.has("error")).isFalse();
     assertThat(finished.path("timing").has("state_ms")).isTrue();
     assertThat(finished.path("timing").has("first_token_ms")).isTrue();
     assertThat(finished.path("timing").has("total_ms")).isTrue();
+    assertThat(finished.path("timing").path("total_ms").asLong())
+        .isGreaterThanOrEqualTo(finished.path("timing").path("first_token_ms").asLong()).isNotNegative();
 
     c.assertAlive("after-turn");
     assertThat(llm.requests()).hasSize(1);
@@ -99,6 +111,31 @@ class TurnFlowTest extends EndToEndTest {
     assertThat(second.path("event_id").asText()).isEqualTo("e-2");
     answer(c, second, BROM);
     assertThat(c.nextOfType("agent_turn_finished").path("turn_id").asText()).isEqualTo(second.path("turn_id").asText());
+  }
+
+  @Test
+  void laterQueuedEventReplacesAnEarlierOneStillWaiting() throws Exception {
+    start(llm);
+    WsClient c = connect();
+    llm.enqueue(Script.builder().text("<speech>One").pause().text(" done.</speech>").complete("stop", null).build());
+    JsonNode first = interact(c, "brom", "First");
+    answer(c, first, BROM);
+    c.nextOfType("agent_tag_chunk");
+    c.send("type", "interaction_event", "agent_id", "brom",
+        "event", Map.of("event_id", "e-replaced", "text", "Second", "on_busy", "queue"));
+    c.send("type", "interaction_event", "agent_id", "brom",
+        "event", Map.of("event_id", "e-third", "text", "Third", "on_busy", "queue"));
+    c.assertAlive("queued-twice");
+    llm.awaitCall(0).release();
+    c.nextOfType("agent_turn_finished");
+    JsonNode next = c.next("get_agent_state");
+    assertThat(next.path("event_id").asText()).isEqualTo("e-third");
+    answer(c, next, BROM);
+    c.nextOfType("agent_turn_finished");
+    c.assertAlive("one-turn-only");
+    assertThat(llm.callCount()).isEqualTo(2);
+    await().atMost(Duration.ofSeconds(20)).until(() -> logText().contains("e-replaced"));
+    assertThat(logText()).containsPattern("\"disposition\":\"dropped\",\"event\":\\{\"event_id\":\"e-replaced\"");
   }
 
   @Test
@@ -205,6 +242,52 @@ class TurnFlowTest extends EndToEndTest {
     assertThat(continuation.get(continuation.size() - 1).path("finish_reason").asText()).isEqualTo("stop");
     String secondPrompt = llm.requests().get(1).messages().toString();
     assertThat(secondPrompt).contains("found");
+    // The tool results confirmed the turn with the tags it sent.
+    assertThat(secondPrompt).contains("Let me look.");
+
+    c.send("type", "tool_results", "agent_id", "brom", "turn_id", turnId, "results",
+        List.of(Map.of("call_id", callId, "name", "check_inventory", "output", Map.of("found", true))));
+    JsonNode duplicate = c.next("error");
+    assertThat(duplicate.path("code").asText()).isEqualTo("duplicate_turn_result");
+    assertThat(duplicate.path("turn_id").asText()).isEqualTo(turnId);
+    c.assertAlive("no-second-continuation");
+    assertThat(llm.callCount()).isEqualTo(2);
+  }
+
+  @Test
+  void toolResultsPastTheContinuationLimitAreToolLoopLimit() {
+    start(llm, b -> b.maxToolContinuations(0));
+    WsClient c = connect();
+    Map<String, Object> spec = Map.of("name", "Brom", "tools", List.of(Map.of("name", "check_inventory")));
+    llm.enqueue(Script.of("<tool_call name=\"check_inventory\">{\"item\":\"key\"}</tool_call>"));
+    JsonNode get = interact(c, "brom", "Key?");
+    answer(c, get, spec);
+    String turnId = get.path("turn_id").asText();
+    assertThat(c.nextOfType("agent_turn_finished").path("finish_reason").asText()).isEqualTo("tool_calls");
+    c.send("type", "tool_results", "agent_id", "brom", "turn_id", turnId, "results",
+        List.of(Map.of("call_id", turnId + ".c1", "output", "found")));
+    JsonNode error = c.next("error");
+    assertThat(error.path("code").asText()).isEqualTo("tool_loop_limit");
+    assertThat(error.path("in_reply_to").asText()).isEqualTo("tool_results");
+    c.assertAlive("no-continuation");
+    assertThat(llm.callCount()).isEqualTo(1);
+  }
+
+  @Test
+  void resultForAStreamingTurnEndsItAsCancelled() {
+    start(llm);
+    WsClient c = connect();
+    llm.enqueue(Script.hanging("<speech>Halt! Who goes"));
+    JsonNode get = interact(c, "brom", "Hi");
+    answer(c, get, BROM);
+    c.nextOfType("agent_tag_chunk");
+    c.send("type", "agent_turn_result", "agent_id", "brom", "turn_id", get.path("turn_id").asText(),
+        "interrupted", true, "tags", List.of(Map.of("tag", "speech", "content", "Halt!")));
+    JsonNode interrupted = c.nextOfType("agent_turn_interrupted");
+    assertThat(interrupted.path("turn_id").asText()).isEqualTo(get.path("turn_id").asText());
+    assertThat(interrupted.path("reason").asText()).isEqualTo("cancelled");
+    await().atMost(Duration.ofSeconds(20)).until(() -> llm.awaitCall(0).cancelled());
+    c.assertAlive("after-result");
   }
 
   @Test
@@ -254,6 +337,21 @@ class TurnFlowTest extends EndToEndTest {
     c.nextOfType("agent_turn_finished");
     String lastPrompt = llm.requests().get(llm.requests().size() - 1).messages().toString();
     assertThat(lastPrompt).doesNotContain("Remember me").doesNotContain("Again");
+  }
+
+  @Test
+  void resetAgentForgetsTheCachedSpec() {
+    start(llm, b -> b.stateTimeout(Duration.ofMillis(500)));
+    WsClient c = connect();
+    c.send("type", "agent_state_snapshot", "agent_id", "brom", "state", BROM);
+    c.send("type", "reset_agent", "agent_id", "brom");
+    c.assertAlive("reset");
+    // Unanswered, the turn has no cached spec to fall back on.
+    JsonNode get = interact(c, "brom", "Remember me?");
+    JsonNode finished = c.next("agent_turn_finished");
+    assertThat(finished.path("turn_id").asText()).isEqualTo(get.path("turn_id").asText());
+    assertThat(finished.path("error").path("code").asText()).isEqualTo("state_timeout");
+    assertThat(llm.callCount()).isZero();
   }
 
   private String logText() throws Exception {
