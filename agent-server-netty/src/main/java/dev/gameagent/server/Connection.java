@@ -151,17 +151,29 @@ final class Connection implements AgentStateProvider, TurnListener {
   }
 
   /**
-   * A snapshot answers the pending {@code get_agent_state} with its {@code request_id} and agent;
-   * any other (unsolicited, or later than the state timeout) replaces the agent's cached spec.
+   * A snapshot answers the pending {@code get_agent_state} with its {@code request_id} and agent, or,
+   * sent without a {@code request_id}, the agent's pending one (a game need not echo the id); any
+   * other (unsolicited, or later than the state timeout) replaces the agent's cached spec.
    */
   private void onSnapshot(GameSession s, ClientMessage.AgentStateSnapshot m) {
     AgentSpec spec = m.spec();
-    PendingState pending = m.requestId() == null ? null : pendingStates.get(m.requestId());
+    String requestId = m.requestId() != null ? m.requestId() : pendingRequestOf(m.agentId());
+    PendingState pending = requestId == null ? null : pendingStates.get(requestId);
     if (pending != null && pending.agentId().equals(m.agentId())
-        && pendingStates.remove(m.requestId(), pending) && pending.future().complete(spec)) {
+        && pendingStates.remove(requestId, pending) && pending.future().complete(spec)) {
       return;
     }
     s.updateSpec(m.agentId(), spec);
+  }
+
+  /** The request id of the agent's unanswered state request (the engine waits on one per agent at most), or null. */
+  private String pendingRequestOf(String agentId) {
+    for (Map.Entry<String, PendingState> e : pendingStates.entrySet()) {
+      if (e.getValue().agentId().equals(agentId) && !e.getValue().future().isDone()) {
+        return e.getKey();
+      }
+    }
+    return null;
   }
 
   /** Sends {@code get_agent_state} and completes when the snapshot arrives; the engine applies the timeout. */

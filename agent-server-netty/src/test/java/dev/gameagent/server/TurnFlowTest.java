@@ -197,6 +197,19 @@ class TurnFlowTest extends EndToEndTest {
   }
 
   @Test
+  void snapshotWithoutRequestIdAnswersTheAgentsPendingRequest() {
+    // A timeout the test never reaches: only the snapshot can start the turn.
+    start(llm, b -> b.stateTimeout(Duration.ofMinutes(10)));
+    WsClient c = connect();
+    JsonNode get = interact(c, "brom", "Hello");
+    c.send("type", "agent_state_snapshot", "agent_id", "brom", "state", Map.of("name", "Brom the Prompt"));
+    JsonNode started = c.next("agent_turn_started");
+    assertThat(started.path("turn_id").asText()).isEqualTo(get.path("turn_id").asText());
+    c.nextOfType("agent_turn_finished");
+    assertThat(llm.requests().get(0).messages().get(0).content()).contains("Brom the Prompt");
+  }
+
+  @Test
   void stateTimeoutWithCachedSpecUsesTheCachedSpec() {
     start(llm, b -> b.stateTimeout(Duration.ofMillis(300)));
     WsClient c = connect();
