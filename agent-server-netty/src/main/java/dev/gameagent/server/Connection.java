@@ -196,14 +196,14 @@ final class Connection implements AgentStateProvider, TurnListener {
   @Override
   public void onEvent(TurnEvent event) {
     out.send(Unpooled.wrappedBuffer(server.codec().turnEvent(event)));
-    // DEBUG: the engine already logs each turn's outcome and timings at INFO.
+    // One INFO line per turn, at its end, with the outcome and timings; the rest at DEBUG and TRACE.
     if (event instanceof TurnEvent.Started started) {
       log.atDebug().addKeyValue("session", sessionId()).addKeyValue("agent", started.agentId())
           .addKeyValue("turn", started.turnId()).addKeyValue("event", "agent_turn_started")
           .addKeyValue("cause", started.cause().wireName()).addKeyValue("model", started.model())
           .addKeyValue("messages", started.prompt().messageCount()).log("turn started");
     } else if (event instanceof TurnEvent.Finished f) {
-      log.atDebug().addKeyValue("session", sessionId()).addKeyValue("agent", f.agentId())
+      log.atInfo().addKeyValue("session", sessionId()).addKeyValue("agent", f.agentId())
           .addKeyValue("turn", f.turnId()).addKeyValue("event", "agent_turn_finished")
           .addKeyValue("finish_reason", f.finishReason())
           .addKeyValue("state_ms", f.timing() == null ? null : f.timing().stateMs())
@@ -211,7 +211,7 @@ final class Connection implements AgentStateProvider, TurnListener {
           .addKeyValue("total_ms", f.timing() == null ? null : f.timing().totalMs())
           .addKeyValue("error", f.error() == null ? null : f.error().code().wireName()).log("turn finished");
     } else if (event instanceof TurnEvent.Interrupted i) {
-      log.atDebug().addKeyValue("session", sessionId()).addKeyValue("agent", i.agentId())
+      log.atInfo().addKeyValue("session", sessionId()).addKeyValue("agent", i.agentId())
           .addKeyValue("turn", i.turnId()).addKeyValue("event", "agent_turn_interrupted")
           .addKeyValue("reason", i.reason().wireName()).log("turn interrupted");
     } else if (log.isTraceEnabled()) {

@@ -3,6 +3,10 @@ package dev.gameagent.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gameagent.core.llm.Usage;
 import dev.gameagent.core.testing.ScriptedLlmClient;
@@ -15,6 +19,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** Turns end to end with a scripted model: the messages, on_busy, concurrency, timeouts, tools, cancel, reset. */
 class TurnFlowTest extends EndToEndTest {
@@ -365,6 +370,42 @@ class TurnFlowTest extends EndToEndTest {
     assertThat(finished.path("turn_id").asText()).isEqualTo(get.path("turn_id").asText());
     assertThat(finished.path("error").path("code").asText()).isEqualTo("state_timeout");
     assertThat(llm.callCount()).isZero();
+  }
+
+  @Test
+  void everyTurnEndsWithOneStructuredInfoLine() {
+    Logger connectionLog = (Logger) LoggerFactory.getLogger(Connection.class);
+    ListAppender<ILoggingEvent> captured = new ListAppender<>();
+    captured.start();
+    connectionLog.addAppender(captured);
+    try {
+      start(llm);
+      WsClient c = connect();
+      JsonNode get = interact(c, "brom", "Hello");
+      answer(c, get, BROM);
+      c.nextOfType("agent_turn_finished");
+      String turnId = get.path("turn_id").asText();
+      await().atMost(Duration.ofSeconds(20)).until(() -> List.copyOf(captured.list).stream()
+          .anyMatch(e -> turnId.equals(keyValues(e).get("turn"))));
+      List<ILoggingEvent> lines = List.copyOf(captured.list).stream()
+          .filter(e -> turnId.equals(keyValues(e).get("turn")) && e.getLevel().isGreaterOrEqual(Level.INFO)).toList();
+      assertThat(lines).hasSize(1);
+      Map<String, Object> kv = keyValues(lines.get(0));
+      assertThat(kv).containsEntry("agent", "brom").containsEntry("event", "agent_turn_finished")
+          .containsEntry("finish_reason", "stop").containsKeys("session", "state_ms", "first_token_ms", "total_ms");
+      assertThat(kv.get("session")).isNotNull();
+      assertThat(kv.get("total_ms")).isNotNull();
+    } finally {
+      connectionLog.detachAppender(captured);
+    }
+  }
+
+  private static Map<String, Object> keyValues(ILoggingEvent e) {
+    Map<String, Object> kv = new java.util.HashMap<>();
+    if (e.getKeyValuePairs() != null) {
+      e.getKeyValuePairs().forEach(p -> kv.put(p.key, p.value));
+    }
+    return kv;
   }
 
   private String logText() throws Exception {
