@@ -16,57 +16,57 @@ final class ConfigLoader {
 
   /** One setting: its flag, its environment variable, what it means, and how it is applied. */
   enum Option {
-    HOST("--host", "GAME_AGENT_HOST", "HOST", "address to listen on (default 127.0.0.1)",
-        (b, v) -> b.host(v)),
-    PORT("--port", "GAME_AGENT_PORT", "PORT", "port to listen on, 0 for any free port (default 8000)",
+    HOST("--host", "GAME_AGENT_HOST", "HOST", "address to listen on", "127.0.0.1", (b, v) -> b.host(v)),
+    PORT("--port", "GAME_AGENT_PORT", "PORT", "port to listen on, 0 for any free port", "8000",
         (b, v) -> b.port(integer(v))),
-    LOGS_DIR("--logs-dir", "GAME_AGENT_LOGS_DIR", "DIR", "folder for session logs (default logs)",
+    LOGS_DIR("--logs-dir", "GAME_AGENT_LOGS_DIR", "DIR", "folder for session logs", "logs",
         (b, v) -> b.logsDir(Path.of(v))),
     TOKEN("--token", "GAME_AGENT_TOKEN", "TOKEN",
-        "shared secret: the upgrade needs 'Authorization: Bearer TOKEN' or ?token=TOKEN (default none)",
+        "shared secret: the upgrade needs 'Authorization: Bearer TOKEN' or ?token=TOKEN", "none",
         (b, v) -> b.token(v)),
     STATE_TIMEOUT("--state-timeout-ms", "GAME_AGENT_STATE_TIMEOUT_MS", "MS",
-        "how long a turn waits for agent_state_snapshot (default 5000)", (b, v) -> b.stateTimeout(millis(v))),
+        "how long a turn waits for agent_state_snapshot", "5000", (b, v) -> b.stateTimeout(millis(v))),
     PING_INTERVAL("--ping-interval-ms", "GAME_AGENT_PING_INTERVAL_MS", "MS",
-        "WebSocket ping after this long without sending (default 20000)", (b, v) -> b.pingInterval(millis(v))),
+        "WebSocket ping after this long without sending", "20000", (b, v) -> b.pingInterval(millis(v))),
     IDLE_TIMEOUT("--idle-timeout-ms", "GAME_AGENT_IDLE_TIMEOUT_MS", "MS",
-        "close a connection after this long without traffic (default 60000)", (b, v) -> b.idleTimeout(millis(v))),
+        "close a connection after this long without traffic", "60000", (b, v) -> b.idleTimeout(millis(v))),
     HANDSHAKE_TIMEOUT("--handshake-timeout-ms", "GAME_AGENT_HANDSHAKE_TIMEOUT_MS", "MS",
-        "WebSocket handshake timeout (default 10000)", (b, v) -> b.handshakeTimeout(millis(v))),
+        "WebSocket handshake timeout", "10000", (b, v) -> b.handshakeTimeout(millis(v))),
     SESSION_RETENTION("--session-retention-ms", "GAME_AGENT_SESSION_RETENTION_MS", "MS",
-        "how long a disconnected session stays resumable (default 1800000)",
-        (b, v) -> b.sessionRetention(millis(v))),
+        "how long a disconnected session stays resumable", "1800000", (b, v) -> b.sessionRetention(millis(v))),
     UNWRITABLE_TIMEOUT("--unwritable-timeout-ms", "GAME_AGENT_UNWRITABLE_TIMEOUT_MS", "MS",
-        "close a client that does not read what it is sent for this long (default 10000)",
+        "close a client that does not read what it is sent for this long", "10000",
         (b, v) -> b.unwritableTimeout(millis(v))),
     MAX_MESSAGE_BYTES("--max-message-bytes", "GAME_AGENT_MAX_MESSAGE_BYTES", "BYTES",
-        "largest client message; above it the connection closes with 1009 (default 1048576)",
+        "largest client message; above it the connection closes with 1009", "1048576",
         (b, v) -> b.maxMessageBytes(integer(v))),
     MAX_QUEUED_BYTES("--max-queued-bytes", "GAME_AGENT_MAX_QUEUED_BYTES", "BYTES",
-        "most bytes queued for one slow client before it is closed (default 16777216)",
+        "most bytes queued for one slow client before it is closed with 1008", "16777216",
         (b, v) -> b.maxQueuedBytes(Long.parseLong(v.trim()))),
     COMPRESSION("--compression", "GAME_AGENT_COMPRESSION", "BOOL",
-        "offer permessage-deflate compression (default false)", (b, v) -> b.compression(bool(v))),
+        "offer permessage-deflate compression", "false", (b, v) -> b.compression(bool(v))),
     MAX_TOOL_CONTINUATIONS("--max-tool-continuations", "GAME_AGENT_MAX_TOOL_CONTINUATIONS", "N",
-        "continuation turns in a row before tool_loop_limit (default 4)",
-        (b, v) -> b.maxToolContinuations(integer(v))),
+        "continuation turns in a row before tool_loop_limit", "4", (b, v) -> b.maxToolContinuations(integer(v))),
     RATE_LIMIT("--rate-limit", "GAME_AGENT_RATE_LIMIT", "N",
-        "client messages per second per connection, bursts of twice that; more get rate_limited; 0 for none"
-            + " (default 200)", (b, v) -> b.rateLimit(integer(v))),
+        "client messages per second per connection, bursts of twice that; more get rate_limited; 0 for none",
+        "200", (b, v) -> b.rateLimit(integer(v))),
     LOG_LEVEL("--log-level", "GAME_AGENT_LOG_LEVEL", "LEVEL",
-        "TRACE, DEBUG, INFO, WARN, ERROR or OFF (default INFO)", (b, v) -> b.logLevel(v));
+        "TRACE, DEBUG, INFO, WARN, ERROR or OFF", "INFO", (b, v) -> b.logLevel(v));
 
     final String flag;
     final String env;
     final String valueName;
     final String description;
+    /** The default as {@code --help} shows it; applying it gives the builder's own default. */
+    final String defaultText;
     final Setter setter;
 
-    Option(String flag, String env, String valueName, String description, Setter setter) {
+    Option(String flag, String env, String valueName, String description, String defaultText, Setter setter) {
       this.flag = flag;
       this.env = env;
       this.valueName = valueName;
       this.description = description;
+      this.defaultText = defaultText;
       this.setter = setter;
     }
 
@@ -142,7 +142,8 @@ final class ConfigLoader {
         .append("directory, the defaults.\n\nOptions:\n");
     for (Option o : Option.values()) {
       String left = "  " + o.flag + (o.isBoolean() ? "[=BOOL]" : " " + o.valueName);
-      out.append(String.format(Locale.ROOT, "%-32s %s%n%-32s   env %s%n", left, o.description, "", o.env));
+      out.append(String.format(Locale.ROOT, "%-32s %s (default %s)%n%-32s   env %s%n", left, o.description,
+          o.defaultText, "", o.env));
     }
     out.append(String.format(Locale.ROOT, "%-32s %s%n", "  -h, --help", "print this help and exit"));
     out.append("\nLLM settings are read from the environment and .env:\n").append(LlmSettingsHelp.text());
