@@ -49,6 +49,7 @@ public final class ServerLoadBenchmark {
   private final AtomicLong tags = new AtomicLong();
   private final AtomicInteger sessions = new AtomicInteger();
   private final AtomicInteger clientFailures = new AtomicInteger();
+  private final AtomicInteger errors = new AtomicInteger();
   private final int timeoutSeconds;
 
   private ServerLoadBenchmark(int clients, int agents, int turnsPerAgent, int timeoutSeconds) {
@@ -61,9 +62,9 @@ public final class ServerLoadBenchmark {
   public static void main(String[] args) throws Exception {
     Map<String, Integer> opts = new ConcurrentHashMap<>(Map.of("--clients", 50, "--agents", 4, "--turns", 20,
         "--warmup-turns", 5, "--timeout-s", 300));
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      if (!opts.containsKey(args[i])) {
-        System.err.println("unknown option " + args[i] + "; known: " + opts.keySet());
+    for (int i = 0; i < args.length; i += 2) {
+      if (!opts.containsKey(args[i]) || i + 1 == args.length) {
+        System.err.println("unknown option or missing value: " + args[i] + "; known: " + opts.keySet());
         System.exit(2);
       }
       opts.put(args[i], Integer.parseInt(args[i + 1]));
@@ -71,7 +72,8 @@ public final class ServerLoadBenchmark {
     ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
         .setLevel(ch.qos.logback.classic.Level.WARN);
     Path logs = Files.createTempDirectory("game-agent-load");
-    ServerConfig config = ServerConfig.newBuilder().port(0).logsDir(logs)
+    // No rate limit: one client driving fast agents sends more than the default 200 messages a second.
+    ServerConfig config = ServerConfig.newBuilder().port(0).logsDir(logs).rateLimit(0)
         .llmEnvironment(Map.of("LLM_PROVIDER", "offline", "LLM_OFFLINE_TOKENS_PER_SECOND", "0"))
         .build();
     // An OkHttp WebSocket holds a dispatcher slot while open: lift the 64-call default.
@@ -104,8 +106,9 @@ public final class ServerLoadBenchmark {
     long elapsed = System.nanoTime() - start;
     sockets.forEach(s -> s.close(1000, null));
     if (!completed) {
-      System.out.printf(Locale.ROOT, "%s TIMED OUT: %d of %d sessions started, %d clients failed, %d turns done%n",
-          label, sessions.get(), clients, clientFailures.get(), finished.get());
+      System.out.printf(Locale.ROOT,
+          "%s TIMED OUT: %d of %d sessions started, %d clients failed, %d error messages, %d turns done%n",
+          label, sessions.get(), clients, clientFailures.get(), errors.get(), finished.get());
     }
     if (!report) {
       System.out.printf(Locale.ROOT, "%s: %d turns in %.1f s%n", label, finished.get(), elapsed / 1e9);
@@ -174,6 +177,12 @@ public final class ServerLoadBenchmark {
           done.countDown();
           if (turnsLeft.merge(agent, -1, Integer::sum) > 0) {
             interact(ws, agent);
+          }
+        }
+        case "error" -> {
+          // An error stops that agent's loop; the run then times out, so say why.
+          if (errors.incrementAndGet() <= 5) {
+            System.err.println("server error: " + text);
           }
         }
         default -> { }
