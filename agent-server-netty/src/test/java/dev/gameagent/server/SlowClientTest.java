@@ -8,34 +8,22 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** What is queued for a client that does not read is bounded: it is closed, not buffered forever. */
-class SlowClientTest {
-  @TempDir Path logs;
-  private TestServer server;
-
-  @AfterEach
-  void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
+class SlowClientTest extends EndToEndTest {
 
   @Test
   void clientThatStopsReadingIsClosedAfterTheUnwritableTimeout() throws Exception {
-    server = TestServer.start(logs, new SilentLlm(), b -> b.unwritableTimeout(Duration.ofMillis(300))
+    start(new SilentLlm(), b -> b.unwritableTimeout(Duration.ofMillis(300))
         .maxQueuedBytes(1L << 30));
     floodWithoutReading();
   }
 
   @Test
   void clientWithTooMuchQueuedIsClosed() throws Exception {
-    server = TestServer.start(logs, new SilentLlm(), b -> b.unwritableTimeout(Duration.ofHours(1))
+    start(new SilentLlm(), b -> b.unwritableTimeout(Duration.ofHours(1))
         .maxQueuedBytes(256 * 1024));
     floodWithoutReading();
   }

@@ -5,30 +5,18 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The WebSocket and HTTP rules of protocol v1, end to end over loopback. */
-class TransportTest {
-  @TempDir Path logs;
-  private TestServer server;
-
-  @AfterEach
-  void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
+class TransportTest extends EndToEndTest {
 
   @Test
   void sessionStartedIsTheFirstMessage() {
-    server = TestServer.start(logs, new SilentLlm());
+    start(new SilentLlm());
     try (WsClient client = WsClient.connect(server.ws())) {
       JsonNode started = client.next("session_started");
       assertThat(started.path("session_id").asText()).hasSizeGreaterThanOrEqualTo(22);
@@ -42,7 +30,7 @@ class TransportTest {
 
   @Test
   void pingIsAnsweredWithPongCarryingIdAndServerTime() {
-    server = TestServer.start(logs, new SilentLlm());
+    start(new SilentLlm());
     try (WsClient client = WsClient.connectStarted(server.ws())) {
       long before = System.currentTimeMillis();
       client.send("{\"type\":\"ping\",\"id\":7}");
@@ -57,7 +45,7 @@ class TransportTest {
 
   @Test
   void healthReportsStatusVersionUptimeSessionsAndTurns() throws Exception {
-    server = TestServer.start(logs, new SilentLlm());
+    start(new SilentLlm());
     try (WsClient client = WsClient.connectStarted(server.ws())) {
       TestServer.HttpResult health = server.get("/health");
       assertThat(health.status()).isEqualTo(200);
@@ -78,7 +66,7 @@ class TransportTest {
 
   @Test
   void tokenIsRequiredWhenConfigured() {
-    server = TestServer.start(logs, new SilentLlm(), b -> b.token("s3cret"));
+    start(new SilentLlm(), b -> b.token("s3cret"));
     try (WsClient none = WsClient.connect(server.ws())) {
       assertThat(none.awaitFailureStatus()).isEqualTo(401);
     }
@@ -102,7 +90,7 @@ class TransportTest {
 
   @Test
   void binaryFrameIsAnErrorAndTheConnectionStays() {
-    server = TestServer.start(logs, new SilentLlm());
+    start(new SilentLlm());
     try (WsClient client = WsClient.connectStarted(server.ws())) {
       client.sendBinary(new byte[] {1, 2, 3});
       JsonNode error = client.next("error");
@@ -113,7 +101,7 @@ class TransportTest {
 
   @Test
   void invalidUtf8IsInvalidJsonAndTheConnectionStays() throws Exception {
-    server = TestServer.start(logs, new SilentLlm());
+    start(new SilentLlm());
     try (RawWebSocket raw = new RawWebSocket(server.port(), "/ws")) {
       assertThat(WsClient.JSON.readTree(raw.readText().text()).path("type").asText()).isEqualTo("session_started");
       raw.sendFrame(RawWebSocket.TEXT, true, new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
@@ -134,7 +122,7 @@ class TransportTest {
 
   @Test
   void oversizedSingleFrameClosesWith1009() {
-    server = TestServer.start(logs, new SilentLlm(), b -> b.maxMessageBytes(4096));
+    start(new SilentLlm(), b -> b.maxMessageBytes(4096));
     try (WsClient client = WsClient.connectStarted(server.ws())) {
       client.send("{\"type\":\"ping\",\"id\":\"" + "x".repeat(5000) + "\"}");
       assertThat(client.awaitEnd()).isEqualTo(1009);
@@ -143,7 +131,7 @@ class TransportTest {
 
   @Test
   void oversizedMessageInSmallFragmentsClosesWith1009() throws Exception {
-    server = TestServer.start(logs, new SilentLlm(), b -> b.maxMessageBytes(4096));
+    start(new SilentLlm(), b -> b.maxMessageBytes(4096));
     try (RawWebSocket raw = new RawWebSocket(server.port(), "/ws")) {
       raw.readText();
       byte[] part = new byte[1500];
@@ -160,7 +148,7 @@ class TransportTest {
 
   @Test
   void messageJustUnderTheLimitIsAccepted() {
-    server = TestServer.start(logs, new SilentLlm(), b -> b.maxMessageBytes(4096));
+    start(new SilentLlm(), b -> b.maxMessageBytes(4096));
     try (WsClient client = WsClient.connectStarted(server.ws())) {
       String prefix = "{\"type\":\"ping\",\"id\":\"";
       String id = "y".repeat(4096 - prefix.length() - 2);
@@ -171,8 +159,7 @@ class TransportTest {
 
   @Test
   void silentConnectionIsClosedAfterTheIdleTimeout() {
-    server = TestServer.start(logs, new SilentLlm(),
-        b -> b.idleTimeout(Duration.ofMillis(300)).pingInterval(Duration.ofHours(1)));
+    start(new SilentLlm(), b -> b.idleTimeout(Duration.ofMillis(300)).pingInterval(Duration.ofHours(1)));
     try (WsClient client = WsClient.connectStarted(server.ws())) {
       assertThat(client.awaitEnd()).isEqualTo(1001);
       assertThat(client.closeReason()).isEqualTo("idle timeout");
@@ -183,7 +170,7 @@ class TransportTest {
 
   @Test
   void serverPingsAnIdleClient() throws Exception {
-    server = TestServer.start(logs, new SilentLlm(), b -> b.pingInterval(Duration.ofMillis(100)));
+    start(new SilentLlm(), b -> b.pingInterval(Duration.ofMillis(100)));
     try (RawWebSocket raw = new RawWebSocket(server.port(), "/ws")) {
       raw.readText();
       RawWebSocket.Frame frame = raw.read();
@@ -193,7 +180,7 @@ class TransportTest {
 
   @Test
   void compressionCanBeNegotiated() throws Exception {
-    server = TestServer.start(logs, new SilentLlm(), b -> b.compression(true));
+    start(new SilentLlm(), b -> b.compression(true));
     // OkHttp offers permessage-deflate; every message must still arrive intact.
     try (WsClient client = WsClient.connectStarted(server.ws())) {
       String id = "z".repeat(10_000);
@@ -204,7 +191,7 @@ class TransportTest {
 
   @Test
   void floodingClientIsRateLimitedAndKeepsItsConnection() {
-    server = TestServer.start(logs, new SilentLlm(), b -> b.rateLimit(1));
+    start(new SilentLlm(), b -> b.rateLimit(1));
     try (WsClient client = WsClient.connectStarted(server.ws())) {
       for (int i = 0; i < 30; i++) {
         client.send("type", "ping", "id", "flood-" + i);
@@ -222,7 +209,7 @@ class TransportTest {
 
   @Test
   void floodOfBadFramesIsRateLimitedToo() {
-    server = TestServer.start(logs, new SilentLlm(), b -> b.rateLimit(1));
+    start(new SilentLlm(), b -> b.rateLimit(1));
     try (WsClient client = WsClient.connectStarted(server.ws())) {
       for (int i = 0; i < 10; i++) {
         client.sendBinary(new byte[] {(byte) i});
@@ -238,7 +225,7 @@ class TransportTest {
 
   @Test
   void malformedSessionIdIsRefusedBeforeTheUpgrade() {
-    server = TestServer.start(logs, new SilentLlm());
+    start(new SilentLlm());
     try (WsClient client = WsClient.connect(server.ws("session_id=" + "s".repeat(129)))) {
       assertThat(client.awaitFailureStatus()).isEqualTo(400);
     }
