@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gameagent.core.llm.LlmClient;
+import dev.gameagent.core.testing.ScriptedLlmClient;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,6 +72,18 @@ abstract class EndToEndTest {
     JsonNode request = client.nextOfType("get_agent_state");
     assertThat(request.path("agent_id").asText()).isEqualTo(agent);
     return request;
+  }
+
+  /**
+   * Starts a turn for {@code brom} whose model sends {@code speech} inside an open {@code <speech>}
+   * tag and then never ends; returns the turn's {@code get_agent_state} once the first chunk arrived.
+   */
+  static JsonNode streamingTurn(WsClient client, ScriptedLlmClient llm, String text, String speech) {
+    llm.enqueue(ScriptedLlmClient.Script.hanging("<speech>" + speech));
+    JsonNode get = interact(client, "brom", text);
+    answer(client, get, BROM);
+    client.nextOfType("agent_tag_chunk");
+    return get;
   }
 
   /** Answers a {@code get_agent_state} with {@code state}. */

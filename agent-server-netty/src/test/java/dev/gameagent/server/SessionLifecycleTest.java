@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gameagent.core.testing.ScriptedLlmClient;
-import dev.gameagent.core.testing.ScriptedLlmClient.Script;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,10 +59,7 @@ class SessionLifecycleTest extends EndToEndTest {
     start(llm);
     WsClient c1 = register(WsClient.connect(server.ws()));
     String sessionId = c1.next("session_started").path("session_id").asText();
-    llm.enqueue(Script.hanging("<speech>Where was I"));
-    JsonNode get = interact(c1, "brom", "Talk");
-    answer(c1, get, BROM);
-    c1.nextOfType("agent_tag_chunk");
+    JsonNode get = streamingTurn(c1, llm, "Talk", "Where was I");
 
     WsClient c2 = register(WsClient.connect(server.ws("session_id=" + sessionId)));
     JsonNode started = c2.next("session_started");
@@ -88,10 +84,7 @@ class SessionLifecycleTest extends EndToEndTest {
     c.nextOfType("agent_turn_finished");
     c.send("type", "agent_turn_result", "agent_id", "brom", "turn_id", get.path("turn_id").asText(),
         "tags", List.of(Map.of("tag", "speech", "content", "Hello.")));
-    llm.enqueue(Script.hanging("<speech>Let me"));
-    JsonNode get2 = interact(c, "brom", "And then?");
-    answer(c, get2, BROM);
-    c.nextOfType("agent_tag_chunk");
+    JsonNode get2 = streamingTurn(c, llm, "And then?", "Let me");
     c.cancel();
 
     await().atMost(Duration.ofSeconds(20)).until(() -> llm.awaitCall(1).cancelled());
@@ -131,10 +124,7 @@ class SessionLifecycleTest extends EndToEndTest {
   void shutdownInterruptsActiveTurnsAndClosesWith1001() {
     start(llm);
     WsClient c = connect();
-    llm.enqueue(Script.hanging("<speech>I was saying"));
-    JsonNode get = interact(c, "brom", "Go on");
-    answer(c, get, BROM);
-    c.nextOfType("agent_tag_chunk");
+    JsonNode get = streamingTurn(c, llm, "Go on", "I was saying");
 
     CompletableFuture<Void> stopped = CompletableFuture.runAsync(server.server::close);
     JsonNode interrupted = c.nextOfType("agent_turn_interrupted");
@@ -150,10 +140,7 @@ class SessionLifecycleTest extends EndToEndTest {
     start(llm);
     WsClient c = register(WsClient.connect(server.ws()));
     String sessionId = c.next("session_started").path("session_id").asText();
-    llm.enqueue(Script.hanging("<speech>Before the gate closes"));
-    JsonNode get = interact(c, "brom", "Last words?");
-    answer(c, get, BROM);
-    c.nextOfType("agent_tag_chunk");
+    JsonNode get = streamingTurn(c, llm, "Last words?", "Before the gate closes");
 
     // close() returns once the logs are complete: no waiting after it.
     server.server.close();

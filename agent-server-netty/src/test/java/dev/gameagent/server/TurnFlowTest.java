@@ -295,16 +295,10 @@ class TurnFlowTest extends EndToEndTest {
   void resultForAStreamingTurnEndsItAsCancelled() {
     start(llm);
     WsClient c = connect();
-    llm.enqueue(Script.hanging("<speech>Halt! Who goes"));
-    JsonNode get = interact(c, "brom", "Hi");
-    answer(c, get, BROM);
-    c.nextOfType("agent_tag_chunk");
+    JsonNode get = streamingTurn(c, llm, "Hi", "Halt! Who goes");
     c.send("type", "agent_turn_result", "agent_id", "brom", "turn_id", get.path("turn_id").asText(),
         "interrupted", true, "tags", List.of(Map.of("tag", "speech", "content", "Halt!")));
-    JsonNode interrupted = c.nextOfType("agent_turn_interrupted");
-    assertThat(interrupted.path("turn_id").asText()).isEqualTo(get.path("turn_id").asText());
-    assertThat(interrupted.path("reason").asText()).isEqualTo("cancelled");
-    await().atMost(Duration.ofSeconds(20)).until(() -> llm.awaitCall(0).cancelled());
+    assertCancelledUpstream(c, get, 0);
     c.assertAlive("after-result");
   }
 
@@ -312,15 +306,9 @@ class TurnFlowTest extends EndToEndTest {
   void cancelTurnInterruptsWithReasonCancelledAndStopsTheModel() {
     start(llm);
     WsClient c = connect();
-    llm.enqueue(Script.hanging("<speech>This goes on and on"));
-    JsonNode get = interact(c, "brom", "Talk");
-    answer(c, get, BROM);
-    c.nextOfType("agent_tag_chunk");
+    JsonNode get = streamingTurn(c, llm, "Talk", "This goes on and on");
     c.send("type", "cancel_turn", "agent_id", "brom");
-    JsonNode interrupted = c.nextOfType("agent_turn_interrupted");
-    assertThat(interrupted.path("turn_id").asText()).isEqualTo(get.path("turn_id").asText());
-    assertThat(interrupted.path("reason").asText()).isEqualTo("cancelled");
-    await().atMost(Duration.ofSeconds(20)).until(() -> llm.awaitCall(0).cancelled());
+    assertCancelledUpstream(c, get, 0);
     c.assertAlive("after-cancel");
   }
 
@@ -333,13 +321,9 @@ class TurnFlowTest extends EndToEndTest {
     String firstTurn = get.path("turn_id").asText();
     c.nextOfType("agent_turn_finished");
 
-    llm.enqueue(Script.hanging("<speech>Still talking"));
-    JsonNode second = interact(c, "brom", "Again");
-    answer(c, second, BROM);
-    c.nextOfType("agent_tag_chunk");
+    JsonNode second = streamingTurn(c, llm, "Again", "Still talking");
     c.send("type", "reset_agent", "agent_id", "brom");
-    JsonNode interrupted = c.nextOfType("agent_turn_interrupted");
-    assertThat(interrupted.path("reason").asText()).isEqualTo("cancelled");
+    assertCancelledUpstream(c, second, 1);
 
     c.send("type", "agent_turn_result", "agent_id", "brom", "turn_id", firstTurn,
         "tags", List.of(Map.of("tag", "speech", "content", "Hello.")));
@@ -398,6 +382,14 @@ class TurnFlowTest extends EndToEndTest {
     } finally {
       connectionLog.detachAppender(captured);
     }
+  }
+
+  /** The turn ended with {@code agent_turn_interrupted}, reason {@code cancelled}, and its model call was cancelled. */
+  private void assertCancelledUpstream(WsClient c, JsonNode getAgentState, int call) {
+    JsonNode interrupted = c.nextOfType("agent_turn_interrupted");
+    assertThat(interrupted.path("turn_id").asText()).isEqualTo(getAgentState.path("turn_id").asText());
+    assertThat(interrupted.path("reason").asText()).isEqualTo("cancelled");
+    await().atMost(Duration.ofSeconds(20)).until(() -> llm.awaitCall(call).cancelled());
   }
 
   private static Map<String, Object> keyValues(ILoggingEvent e) {
