@@ -16,6 +16,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.UncheckedIOException;
@@ -184,11 +185,12 @@ public final class AgentServer implements AutoCloseable {
   /** Shuts down gracefully; see the class comment. Idempotent; blocks up to about 20 s. */
   @Override
   public void close() {
+    // Checked first, so that a refused call leaves the server open for a call from the right thread.
+    if (inEventLoop(workerGroup) || inEventLoop(bossGroup)) {
+      throw new IllegalStateException("close() blocks; call it from an application thread, not an event loop");
+    }
     if (!closed.compareAndSet(false, true)) {
       return;
-    }
-    if (workerGroup != null && workerGroup.next().inEventLoop()) {
-      throw new IllegalStateException("close() blocks; call it from an application thread, not an event loop");
     }
     log.atInfo().addKeyValue("event", "shutdown").log("shutting down");
     if (serverChannel != null) {
@@ -224,6 +226,18 @@ public final class AgentServer implements AutoCloseable {
       }
     }
     log.atInfo().addKeyValue("event", "stopped").log("stopped");
+  }
+
+  private static boolean inEventLoop(EventLoopGroup group) {
+    if (group == null) {
+      return false;
+    }
+    for (EventExecutor loop : group) {
+      if (loop.inEventLoop()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void awaitNoActiveTurns() {

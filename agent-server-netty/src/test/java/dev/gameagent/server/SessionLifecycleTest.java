@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gameagent.core.llm.LlmCall;
+import dev.gameagent.core.llm.LlmClient;
+import dev.gameagent.core.llm.LlmRequest;
+import dev.gameagent.core.llm.LlmStreamHandler;
 import dev.gameagent.core.testing.ScriptedLlmClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -150,6 +155,36 @@ class SessionLifecycleTest extends EndToEndTest {
         .last().asString().contains("\"type\":\"session_closed\"");
     assertThat(Files.readString(sessionDir.resolve(LogFileNames.forId("brom") + ".jsonl")))
         .contains("\"type\":\"turn_ended\"", "\"reason\":\"shutdown\"");
+  }
+
+  @Test
+  void closeFromAnEventLoopIsRefusedAndLeavesTheServerServing() {
+    AtomicReference<Object> outcome = new AtomicReference<>();
+    // The engine starts the model call on the event loop that delivered the state snapshot.
+    start(new LlmClient() {
+      @Override
+      public LlmCall stream(LlmRequest request, LlmStreamHandler handler) {
+        try {
+          server.server.close();
+          outcome.set("close() returned on " + Thread.currentThread().getName());
+        } catch (IllegalStateException e) {
+          outcome.set(e);
+        }
+        return () -> {};
+      }
+
+      @Override
+      public String name() {
+        return "closing";
+      }
+    });
+    WsClient c = connect();
+    JsonNode get = interact(c, "brom", "Hi");
+    answer(c, get, BROM);
+    await().atMost(Duration.ofSeconds(60)).until(() -> outcome.get() != null);
+    assertThat(outcome.get()).isInstanceOf(IllegalStateException.class);
+    c.nextOfType("agent_turn_started");
+    c.assertAlive("still-serving");
   }
 
   private void awaitOpenSessions(int n) {
