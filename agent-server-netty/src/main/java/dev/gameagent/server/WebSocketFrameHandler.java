@@ -153,6 +153,13 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
       } else {
         ctx.close();
       }
+    } else if (cause instanceof CorruptedFrameException) {
+      // The client broke the WebSocket protocol (an unmasked frame, reserved bits); Netty has already
+      // answered with close code 1002. The client's fault, not the server's: no stack trace.
+      log.atInfo().addKeyValue("session", connection == null ? null : connection.sessionId())
+          .addKeyValue("remote", ctx.channel().remoteAddress()).addKeyValue("event", "protocol_violation")
+          .log("WebSocket protocol violation; closing: {}", cause.getMessage());
+      ctx.close();
     } else if (cause instanceof IOException) {
       log.atDebug().addKeyValue("remote", ctx.channel().remoteAddress()).log("connection error: {}", cause.toString());
       ctx.close();

@@ -95,6 +95,12 @@ final class RawWebSocket implements AutoCloseable {
     out.flush();
   }
 
+  /** Writes bytes as they are, e.g. a frame that breaks the protocol. */
+  void sendRaw(byte[] bytes) throws IOException {
+    out.write(bytes);
+    out.flush();
+  }
+
   void sendText(String text) throws IOException {
     sendFrame(TEXT, true, text.getBytes(StandardCharsets.UTF_8));
   }

@@ -3,6 +3,10 @@ package dev.gameagent.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -10,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** The WebSocket and HTTP rules of protocol v1, end to end over loopback. */
 class TransportTest extends EndToEndTest {
@@ -117,6 +122,31 @@ class TransportTest extends EndToEndTest {
       JsonNode pong = WsClient.JSON.readTree(raw.readText().text());
       assertThat(pong.path("type").asText()).isEqualTo("pong");
       assertThat(pong.path("id").asText()).isEqualTo("\u2603");
+    }
+  }
+
+  @Test
+  void protocolViolationClosesWith1002AndIsNoServerError() throws Exception {
+    Logger handlerLog = (Logger) LoggerFactory.getLogger(WebSocketFrameHandler.class);
+    ListAppender<ILoggingEvent> captured = new ListAppender<>();
+    captured.start();
+    handlerLog.addAppender(captured);
+    try {
+      start(new SilentLlm());
+      try (RawWebSocket raw = new RawWebSocket(server.port(), "/ws")) {
+        raw.readText();
+        // A client frame must be masked; this one is not.
+        raw.sendRaw(new byte[] {(byte) 0x81, 0x02, 'h', 'i'});
+        RawWebSocket.Frame close = raw.readText();
+        assertThat(close.opcode()).isEqualTo(RawWebSocket.CLOSE);
+        assertThat(close.closeCode()).isEqualTo(1002);
+      }
+      await().atMost(Duration.ofSeconds(20)).until(() -> List.copyOf(captured.list).stream()
+          .anyMatch(e -> e.getFormattedMessage().contains("protocol violation")));
+      assertThat(List.copyOf(captured.list)).noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+          .allMatch(e -> e.getThrowableProxy() == null);
+    } finally {
+      handlerLog.detachAppender(captured);
     }
   }
 
