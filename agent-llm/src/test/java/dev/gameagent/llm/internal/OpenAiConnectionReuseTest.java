@@ -17,6 +17,7 @@ import dev.gameagent.llm.SseBody;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -103,6 +104,39 @@ class OpenAiConnectionReuseTest {
       assertThat(r.getConnectionIndex()).as("request %d", i).isZero();
       assertThat(r.getExchangeIndex()).as("request %d", i).isEqualTo(i);
     }
+  }
+
+  @Test
+  void finishedStreamLeavesNoTimerBehind() {
+    client(config(server).build());
+    server.enqueue(new SseBody().data(content("<speech>Hi</speech>"), finish("stop"), "[DONE]").response());
+
+    RecordingHandler h = streamToEnd();
+
+    assertThat(last(h).kind()).isEqualTo("complete");
+    assertThat(((ScheduledThreadPoolExecutor) client.timer).getQueue()).as("timers of a finished stream").isEmpty();
+  }
+
+  @Test
+  void streamHeldOpenAfterDoneIsClosedAndItsConnectionIsNotReused() throws Exception {
+    client(config(server).build());
+    SseBody held = new SseBody().data(content("<speech>Hi</speech>"), finish("stop"), "[DONE]").keepAliveUntilClosed();
+    bodies.add(held);
+    server.enqueue(held.response());
+    server.enqueue(new SseBody().data(content("<speech>Next</speech>"), finish("stop"), "[DONE]").response());
+
+    RecordingHandler h = new RecordingHandler();
+    client.stream(request(), h);
+    assertThat(h.awaitComplete()).isEqualTo(new LlmCompletion("stop", null));
+    assertThat(held.clientClosed.await(30, TimeUnit.SECONDS)).as("the client closed the stream after [DONE]").isTrue();
+    awaitIdle();
+    RecordingHandler next = streamToEnd();
+
+    assertThat(h.events()).extracting(Object::toString).containsExactly("text:<speech>Hi</speech>",
+        "complete:LlmCompletion[finishReason=stop, usage=null]");
+    h.assertNoViolations();
+    assertThat(next.text()).isEqualTo("<speech>Next</speech>");
+    assertThat(List.of(take(), take())).extracting(RecordedRequest::getConnectionIndex).containsExactly(0, 1);
   }
 
   @Test
