@@ -61,6 +61,12 @@ public final class SseBody implements MockResponseBody {
     return this;
   }
 
+  /** Sends nothing more until {@code gate} is counted down (at most 120 s). */
+  public SseBody waitFor(CountDownLatch gate) {
+    steps.add(sink -> await(gate, 120_000));
+    return this;
+  }
+
   /** Writes keep-alive comments until the client hangs up, then records it in {@link #clientClosed}. */
   public SseBody keepAliveUntilClosed() {
     steps.add(sink -> {
