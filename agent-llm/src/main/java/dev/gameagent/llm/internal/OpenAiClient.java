@@ -58,7 +58,7 @@ final class OpenAiClient implements LlmClient, AutoCloseable {
 
   OpenAiClient(LlmConfig config) {
     this.config = Objects.requireNonNull(config, "config == null");
-    this.errors = new ErrorMapper(config.apiKey());
+    this.errors = new ErrorMapper(config.apiKey(), config.extraHeaders().values());
     this.chunks = new ChunkReader(errors);
     this.retries = new RetryPolicy(config.maxRetries(), config.retryBaseDelay(), config.retryMaxDelay());
     this.writer = new ChatRequestWriter(config);
