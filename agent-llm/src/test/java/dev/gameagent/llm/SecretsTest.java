@@ -97,4 +97,18 @@ class SecretsTest {
     shown.addAll(lines);
     assertThat(shown).noneMatch(s -> s.contains(KEY) || s.contains("VERYSECRET") || s.contains(HEADER_SECRET));
   }
+
+  @Test
+  void credentialsInAnUnusableBaseUrlNeverShow() {
+    // java.net.URI accepts the port, OkHttp's HttpUrl does not: the openai client cannot be made.
+    LlmConfig config = LlmConfig.builder().baseUrl("http://npc:pw-URLSECRET@localhost:99999/v1").build();
+    try (RoutingLlmClient unusable = LlmClients.create(config)) {
+      RecordingHandler h = new RecordingHandler();
+      unusable.stream(LlmRequest.builder().addMessage(ChatMessage.user("Hello")).build(), h);
+
+      assertThat(h.awaitError()).hasMessageContaining("cannot be used").hasMessageContaining("localhost:99999")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("URLSECRET"));
+    }
+    assertThat(logs.lines()).isNotEmpty().noneMatch(l -> l.contains("URLSECRET"));
+  }
 }

@@ -62,7 +62,7 @@ final class OpenAiClient implements LlmClient, AutoCloseable {
     this.chunks = new ChunkReader(errors);
     this.retries = new RetryPolicy(config.maxRetries(), config.retryBaseDelay(), config.retryMaxDelay());
     this.writer = new ChatRequestWriter(config);
-    this.endpoint = endpointOf(config.effectiveBaseUrl());
+    this.endpoint = endpointOf(config);
     this.headers = headersOf(config);
     this.ioThreads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
         new SynchronousQueue<>(), Threads.daemon("gameagent-llm-http"));
@@ -142,11 +142,13 @@ final class OpenAiClient implements LlmClient, AutoCloseable {
     return "OpenAiClient{endpoint=" + endpoint.redact() + ", model=" + config.defaultModel() + "}";
   }
 
-  private static HttpUrl endpointOf(String base) {
+  private static HttpUrl endpointOf(LlmConfig config) {
+    String base = config.effectiveBaseUrl();
     String url = base.endsWith("/chat/completions") ? base : base + "/chat/completions";
     HttpUrl parsed = HttpUrl.parse(url);
     if (parsed == null) {
-      throw new IllegalArgumentException("baseUrl is not an http or https URL: " + base);
+      // The display form: the URL may carry credentials in its user info or query.
+      throw new IllegalArgumentException("baseUrl is not an http or https URL: " + config.displayBaseUrl());
     }
     return parsed;
   }
