@@ -272,7 +272,10 @@ final class OpenAiCall extends GuardedCall {
           return;
         }
         LlmException error;
-        if (response != null && !response.isSuccessful()) {
+        if (client.isClosed()) {
+          // OkHttp's dispatcher refused the call (it reports that as an I/O failure), or closed it.
+          error = new LlmException("the openai client is closed", 0, false, t);
+        } else if (response != null && !response.isSuccessful()) {
           error = client.errors.forStatus(response.code(), body, retryAfter);
         } else if (failedResponse) {
           error = client.errors.forContentType(response.code(), response.header("Content-Type"), body);

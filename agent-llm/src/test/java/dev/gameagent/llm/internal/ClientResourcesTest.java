@@ -8,6 +8,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.gameagent.core.llm.LlmCall;
+import dev.gameagent.core.llm.LlmCompletion;
+import dev.gameagent.core.llm.LlmException;
+import dev.gameagent.core.llm.LlmStreamHandler;
 import dev.gameagent.llm.LlmConfig;
 import dev.gameagent.llm.RecordingHandler;
 import dev.gameagent.llm.SseBody;
@@ -18,6 +21,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import mockwebserver3.MockWebServer;
+import okhttp3.Request;
+import okhttp3.RequestBody;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -73,6 +78,39 @@ class ClientResourcesTest {
       assertThatThrownBy(() -> client.stream(request(), new RecordingHandler()))
           .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
       client.close(); // idempotent
+    }
+  }
+
+  @Test
+  void openAiCallStartingAsTheClientClosesFailsAtOnceOnTheCallersThread() throws Exception {
+    try (MockWebServer server = new MockWebServer()) {
+      server.start();
+      // With a first-token deadline the timer refuses the attempt; without one, OkHttp's dispatcher does.
+      for (Duration firstToken : List.of(Duration.ofSeconds(30), Duration.ZERO)) {
+        OpenAiClient client = OpenAiTestSupport.client(config(server).firstTokenTimeout(firstToken).build());
+        client.close();
+        List<String> seen = new ArrayList<>();
+        LlmStreamHandler handler = new LlmStreamHandler() {
+          @Override
+          public void onComplete(LlmCompletion completion) {
+            seen.add("complete");
+          }
+
+          @Override
+          public void onError(LlmException error) {
+            seen.add(Thread.currentThread().getName() + ": " + error.getMessage() + " retryable=" + error.retryable());
+          }
+        };
+        Request http = new Request.Builder().url(server.url("/v1/chat/completions"))
+            .post(RequestBody.create(new byte[0], null)).build();
+
+        // What stream() does when close() runs between its closed check and the call's start.
+        new OpenAiCall(client, http, handler, "m").start();
+
+        assertThat(seen).as("first-token deadline %s", firstToken)
+            .containsExactly(Thread.currentThread().getName() + ": the openai client is closed retryable=false");
+      }
+      assertThat(server.getRequestCount()).isZero();
     }
   }
 
