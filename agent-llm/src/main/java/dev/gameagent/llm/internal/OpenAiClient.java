@@ -37,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * first-token deadlines and retries, and daemon I/O threads. The read timeout is the idle guard;
  * connection failures are never retried silently. Thread-safe; {@link #close()} cancels every call
  * in flight and releases the threads.
+ *
+ * <p>Callbacks arrive on the I/O threads and the timer, never on the thread that calls
+ * {@code stream}, with one exception: when the client is closed while {@code stream} runs, the call
+ * fails at once with {@code onError} on the caller's thread, before {@code stream} returns.
  */
 final class OpenAiClient implements LlmClient, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OpenAiClient.class);
