@@ -1,11 +1,11 @@
 package dev.gameagent.llm.internal;
 
+import static dev.gameagent.llm.internal.OpenAiTestSupport.awaitIdle;
 import static dev.gameagent.llm.internal.OpenAiTestSupport.config;
 import static dev.gameagent.llm.internal.OpenAiTestSupport.content;
 import static dev.gameagent.llm.internal.OpenAiTestSupport.finish;
 import static dev.gameagent.llm.internal.OpenAiTestSupport.request;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.gameagent.core.llm.LlmCall;
 import dev.gameagent.core.llm.LlmCompletion;
@@ -14,7 +14,6 @@ import dev.gameagent.core.llm.ServerErrorException;
 import dev.gameagent.llm.LlmConfig;
 import dev.gameagent.llm.RecordingHandler;
 import dev.gameagent.llm.SseBody;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -62,17 +61,13 @@ class OpenAiConnectionReuseTest {
     RecordingHandler h = new RecordingHandler();
     client.stream(request(), h);
     h.awaitTerminal();
-    awaitIdle();
+    awaitIdle(client);
     return h;
   }
 
   private static RecordingHandler.Event last(RecordingHandler h) {
     List<RecordingHandler.Event> events = h.events();
     return events.get(events.size() - 1);
-  }
-
-  private void awaitIdle() {
-    await().atMost(Duration.ofSeconds(30)).until(() -> client.http().dispatcher().runningCallsCount() == 0);
   }
 
   private RecordedRequest take() throws InterruptedException {
@@ -129,7 +124,7 @@ class OpenAiConnectionReuseTest {
     client.stream(request(), h);
     assertThat(h.awaitComplete()).isEqualTo(new LlmCompletion("stop", null));
     assertThat(held.clientClosed.await(30, TimeUnit.SECONDS)).as("the client closed the stream after [DONE]").isTrue();
-    awaitIdle();
+    awaitIdle(client);
     RecordingHandler next = streamToEnd();
 
     assertThat(h.events()).extracting(Object::toString).containsExactly("text:<speech>Hi</speech>",
@@ -156,7 +151,7 @@ class OpenAiConnectionReuseTest {
     call.cancel();
     cancelled.cancelled();
     assertThat(open.clientClosed.await(30, TimeUnit.SECONDS)).as("server saw the socket closed").isTrue();
-    awaitIdle();
+    awaitIdle(client);
     RecordingHandler after = streamToEnd();
     RecordingHandler again = streamToEnd();
 
@@ -185,7 +180,7 @@ class OpenAiConnectionReuseTest {
     RecordingHandler h = new RecordingHandler();
     client.stream(request(), h);
     LlmException e = h.awaitError();
-    awaitIdle();
+    awaitIdle(client);
 
     assertThat(e).isInstanceOf(ServerErrorException.class).hasMessageContaining("connection to the provider failed");
     assertThat(e.retryable()).isTrue();
