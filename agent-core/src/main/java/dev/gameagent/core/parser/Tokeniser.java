@@ -297,10 +297,6 @@ final class Tokeniser {
 
   // ---- called by the states ----
 
-  TokeniserState state() {
-    return state;
-  }
-
   void state(TokeniserState next) {
     state = next;
   }
