@@ -1,12 +1,19 @@
 package dev.gameagent.core;
 
 import dev.gameagent.core.llm.LlmClient;
+import dev.gameagent.core.llm.LlmRequest;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * STUB (issue 5): runs NPC turns in-process. Public API is fixed; the implementation is being
- * written.
+ * Runs NPC turns in-process: the entry point for a JVM game server and for the WebSocket server.
  *
  * <p>One engine serves many {@link GameSession}s; it is thread-safe. Close it to stop its timers.
  *
@@ -15,10 +22,38 @@ import java.util.concurrent.ScheduledExecutorService;
  * GameSession session = engine.openSession(null, stateProvider, listener);
  * String turnId = session.interact("brom", InteractionEvent.of(session.newEventId(), "player", "Hello"));
  * }</pre>
+ *
+ * <p>A turn: the event is accepted and gets its turn id; the engine asks the
+ * {@link AgentStateProvider} for the agent's spec (falling back to the cached spec after the state
+ * timeout, else ending the turn with {@code state_timeout}); builds the prompt with the
+ * {@link PromptBuilder}; sends the exact request to {@link LogStore#llmRequest}; streams the
+ * {@link LlmClient}'s answer through a tag parser configured from the spec; and reports
+ * {@link TurnEvent}s to the {@link TurnListener}.
  */
 public final class AgentEngine implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AgentEngine.class);
 
-  private AgentEngine() {}
+  private final LlmClient llmClient;
+  private final PromptBuilder promptBuilder;
+  private final Duration stateTimeout;
+  private final int maxToolContinuations;
+  private final int maxHistoryEntries;
+  private final LogStore logStore;
+  private final ScheduledExecutorService scheduler;
+  private final boolean ownsScheduler;
+  private final SecureRandom random = new SecureRandom();
+  private final AtomicInteger activeTurns = new AtomicInteger();
+
+  private AgentEngine(Builder builder) {
+    this.llmClient = Objects.requireNonNull(builder.llmClient, "llmClient == null");
+    this.promptBuilder = builder.promptBuilder != null ? builder.promptBuilder : PromptBuilder.defaults();
+    this.stateTimeout = builder.stateTimeout;
+    this.maxToolContinuations = builder.maxToolContinuations;
+    this.maxHistoryEntries = builder.maxHistoryEntries;
+    this.logStore = new GuardedLogStore(builder.logStore);
+    this.ownsScheduler = builder.scheduler == null;
+    this.scheduler = ownsScheduler ? newTimer() : builder.scheduler;
+  }
 
   public static Builder builder() {
     return new Builder();
@@ -30,53 +65,157 @@ public final class AgentEngine implements AutoCloseable {
    * @param sessionId the id to use, or null for a new unguessable one (128 random bits)
    */
   public GameSession openSession(String sessionId, AgentStateProvider stateProvider, TurnListener listener) {
-    throw new UnsupportedOperationException();
+    String id = sessionId != null ? sessionId : IdGenerator.randomSessionId(random);
+    if (id.isEmpty()) {
+      throw new IllegalArgumentException("sessionId is empty");
+    }
+    GameSession session = new GameSession(this, id, new Connection(stateProvider, listener));
+    log.info("session opened session={} given_id={}", id, sessionId != null);
+    return session;
   }
 
   /** Turns waiting for state or streaming, over every session. */
   public int activeTurnCount() {
-    throw new UnsupportedOperationException();
+    return activeTurns.get();
   }
 
-  /** Stops the engine's timers; sessions should be shut down first. */
+  /** Stops the engine's timers; sessions should be shut down first. A scheduler given to the builder is left running. */
   @Override
   public void close() {
-    throw new UnsupportedOperationException();
+    if (ownsScheduler) {
+      scheduler.shutdownNow();
+    }
+  }
+
+  // ---- For sessions ----
+
+  LlmClient llmClient() {
+    return llmClient;
+  }
+
+  PromptBuilder promptBuilder() {
+    return promptBuilder;
+  }
+
+  Duration stateTimeout() {
+    return stateTimeout;
+  }
+
+  int maxToolContinuations() {
+    return maxToolContinuations;
+  }
+
+  int maxHistoryEntries() {
+    return maxHistoryEntries;
+  }
+
+  LogStore logStore() {
+    return logStore;
+  }
+
+  ScheduledExecutorService scheduler() {
+    return scheduler;
+  }
+
+  void turnBegan() {
+    activeTurns.incrementAndGet();
+  }
+
+  void turnEnded() {
+    activeTurns.decrementAndGet();
+  }
+
+  /** The model name for {@code agent_turn_started}; the client's failure is logged, not fatal. */
+  String modelFor(LlmRequest request) {
+    try {
+      String model = llmClient.modelFor(request);
+      return model != null ? model : llmClient.name();
+    } catch (RuntimeException e) {
+      log.warn("LlmClient.modelFor failed", e);
+      return request.model() != null ? request.model() : "unknown";
+    }
+  }
+
+  private static ScheduledExecutorService newTimer() {
+    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+      Thread thread = new Thread(runnable, "game-agent-timer");
+      thread.setDaemon(true);
+      return thread;
+    });
+    // Most state timeouts are cancelled by the answer; do not keep them queued for 5 s.
+    timer.setRemoveOnCancelPolicy(true);
+    return Executors.unconfigurableScheduledExecutorService(timer);
   }
 
   public static final class Builder {
+    private LlmClient llmClient;
+    private PromptBuilder promptBuilder;
+    private Duration stateTimeout = Duration.ofSeconds(5);
+    private int maxToolContinuations = 4;
+    private int maxHistoryEntries = 1000;
+    private LogStore logStore = LogStore.NONE;
+    private ScheduledExecutorService scheduler;
+
     Builder() {}
 
     /** The model every turn streams from; required. */
     public Builder llmClient(LlmClient client) {
+      this.llmClient = Objects.requireNonNull(client, "client == null");
       return this;
     }
 
+    /** Builds every turn's prompt; default {@link PromptBuilder#defaults()}. */
     public Builder promptBuilder(PromptBuilder promptBuilder) {
+      this.promptBuilder = Objects.requireNonNull(promptBuilder, "promptBuilder == null");
       return this;
     }
 
     /** How long a turn waits for {@link AgentStateProvider}; default 5 s. */
     public Builder stateTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout == null");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("stateTimeout must be positive: " + timeout);
+      }
+      this.stateTimeout = timeout;
       return this;
     }
 
     /** Continuation turns allowed in a row before {@code tool_loop_limit}; default 4. */
     public Builder maxToolContinuations(int max) {
+      if (max < 0) {
+        throw new IllegalArgumentException("maxToolContinuations must be >= 0: " + max);
+      }
+      this.maxToolContinuations = max;
       return this;
     }
 
+    /**
+     * How many history entries (and turn records) an agent keeps in memory; default 1,000. Older
+     * ones are forgotten in memory only (the {@link LogStore} has them): prompts use the most
+     * recent {@code history_limit} anyway, and a result for a forgotten turn is {@code unknown_turn}.
+     */
+    public Builder maxHistoryEntries(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxHistoryEntries must be >= 1: " + max);
+      }
+      this.maxHistoryEntries = max;
+      return this;
+    }
+
+    /** Where history, LLM requests and turn outcomes are recorded; default {@link LogStore#NONE}. */
     public Builder logStore(LogStore logStore) {
+      this.logStore = Objects.requireNonNull(logStore, "logStore == null");
       return this;
     }
 
     /** The scheduler for state timeouts; default a single daemon thread owned by the engine. */
     public Builder scheduler(ScheduledExecutorService scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler == null");
       return this;
     }
 
     public AgentEngine build() {
-      return new AgentEngine();
+      return new AgentEngine(this);
     }
   }
 }

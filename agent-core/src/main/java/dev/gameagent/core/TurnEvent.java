@@ -45,7 +45,11 @@ public sealed interface TurnEvent {
   /** Prompt figures for {@code agent_turn_started.prompt}. */
   record PromptStats(int messageCount, int historyIncluded, int historyDropped, int estimatedTokens) {}
 
-  /** Turn timings in milliseconds; {@code firstTokenMs} is -1 when no token arrived. */
+  /**
+   * Turn timings in milliseconds, all measured from the moment the event was accepted (the
+   * player's wait): until the state was known ({@code stateMs}), until the model's first text
+   * ({@code firstTokenMs}), until the terminal event ({@code totalMs}). -1 for what did not happen.
+   */
   record Timing(long stateMs, long firstTokenMs, long totalMs) {}
 
   /** Why a turn failed: {@code state_timeout}, {@code llm_error} (with the provider's status) or {@code internal}. */

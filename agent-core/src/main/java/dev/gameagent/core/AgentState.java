@@ -1,0 +1,721 @@
+package dev.gameagent.core;
+
+import dev.gameagent.core.HistoryEntry.Disposition;
+import dev.gameagent.core.TurnEvent.InterruptReason;
+import dev.gameagent.core.llm.LlmCall;
+import dev.gameagent.core.llm.LlmCompletion;
+import dev.gameagent.core.llm.LlmException;
+import dev.gameagent.core.llm.LlmRequest;
+import dev.gameagent.core.llm.Usage;
+import dev.gameagent.core.parser.TagRejection;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One agent of a session: its cached spec, history, turns, active turn and queued event, and the
+ * turn state machine that drives them.
+ *
+ * <p>Threading: every field is guarded by {@link #lock}. Work that leaves the engine (listener
+ * calls, state requests, starting and cancelling LLM calls) is never done under the lock: it is put
+ * in {@link #outbox} under the lock, in the order the state changed, and run afterwards by
+ * {@link #drain()}, which lets one thread at a time run the agent's actions in order. So the
+ * listener sees one agent's events in exactly the order the state machine produced them, each call
+ * happening-before the next, and no lock is held while game or LLM code runs. A callback for a turn
+ * checks, under the lock, that its turn has not ended, so nothing is reported after a terminal
+ * event. The only calls made under the lock are the tag parser and prompt builder (pure), the
+ * {@link LogStore} (documented as non-blocking) and the scheduler.
+ */
+final class AgentState {
+  private static final Logger log = LoggerFactory.getLogger(GameSession.class);
+
+  private static final String TOOL_CALL = "tool_call";
+
+  final String agentId;
+  private final GameSession session;
+  private final AgentEngine engine;
+  private final Object lock = new Object();
+
+  // Everything below is guarded by lock.
+  private final History history;
+  /** Turn records by id, oldest first; bounded like the history. */
+  private final Map<String, Turn> turns;
+  private final ArrayDeque<Runnable> outbox = new ArrayDeque<>();
+  private boolean draining;
+  private AgentSpec cachedSpec;
+  /** The turn waiting for state or streaming; at most one per agent. */
+  private Turn active;
+  /** The turn that began most recently; older turns are superseded. */
+  private Turn latest;
+  private QueuedEvent queued;
+  private long resetEpoch;
+
+  /** An interaction event waiting under {@code on_busy: queue}, with the turn id it was promised. */
+  private record QueuedEvent(String turnId, InteractionEvent event) {}
+
+  AgentState(String agentId, GameSession session, AgentEngine engine) {
+    this.agentId = agentId;
+    this.session = session;
+    this.engine = engine;
+    int max = engine.maxHistoryEntries();
+    this.history = new History(max);
+    this.turns = new LinkedHashMap<>() {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Turn> eldest) {
+        // The eldest is never the active turn: a newer one is being added.
+        return size() > max;
+      }
+    };
+  }
+
+  // ---- Requests from the game ----
+
+  String interact(InteractionEvent event) {
+    String turnId;
+    synchronized (lock) {
+      turnId = interactLocked(event);
+    }
+    drain();
+    return turnId;
+  }
+
+  private String interactLocked(InteractionEvent event) {
+    Connection connection = session.acceptingConnection();
+    if (connection == null) {
+      log.debug("event dropped, session not accepting turns session={} agent={} event={}",
+          session.id(), agentId, event.eventId());
+      appendEvent(event, Disposition.DROPPED);
+      return null;
+    }
+    if (active == null) {
+      return beginInteraction(session.ids().nextTurnId(), event, connection).id;
+    }
+    switch (event.onBusy()) {
+      case DROP:
+        log.debug("event dropped, agent busy session={} agent={} event={} active={}",
+            session.id(), agentId, event.eventId(), active.id);
+        appendEvent(event, Disposition.DROPPED);
+        return null;
+      case QUEUE:
+        dropQueued();
+        queued = new QueuedEvent(session.ids().nextTurnId(), event);
+        log.debug("event queued session={} agent={} event={} turn={} behind={}",
+            session.id(), agentId, event.eventId(), queued.turnId, active.id);
+        return queued.turnId;
+      case INTERRUPT:
+      default:
+        interrupt(active, InterruptReason.SUPERSEDED, event.eventId(), false);
+        dropQueued();
+        return beginInteraction(session.ids().nextTurnId(), event, connection).id;
+    }
+  }
+
+  void notify(InteractionEvent event) {
+    synchronized (lock) {
+      appendEvent(event, Disposition.NOTIFICATION);
+    }
+  }
+
+  void updateSpec(AgentSpec spec) {
+    synchronized (lock) {
+      cachedSpec = spec;
+    }
+  }
+
+  /** The spec to parse a turn's buffer with: the one its prompt used, else the cached one, else null. */
+  AgentSpec specForTurn(String turnId) {
+    synchronized (lock) {
+      Turn turn = turns.get(turnId);
+      return turn != null && turn.spec != null ? turn.spec : cachedSpec;
+    }
+  }
+
+  void confirmTurn(String turnId, List<ConfirmedTag> tags, boolean interrupted) {
+    synchronized (lock) {
+      Turn turn = knownTurn(turnId);
+      if (turn.confirmed) {
+        throw new AgentRequestException(ErrorCode.DUPLICATE_TURN_RESULT,
+            "turn " + turnId + " of agent " + agentId + " already has a result");
+      }
+      if (turn == active) {
+        interrupt(turn, InterruptReason.CANCELLED, null, false);
+      }
+      confirm(turn, tags, interrupted);
+      startQueuedIfIdle();
+    }
+    drain();
+  }
+
+  String submitToolResults(String turnId, List<ToolResult> results) {
+    String continuationId = null;
+    synchronized (lock) {
+      Turn turn = knownTurn(turnId);
+      if (turn.toolResultsSubmitted) {
+        throw new AgentRequestException(ErrorCode.DUPLICATE_TURN_RESULT,
+            "turn " + turnId + " of agent " + agentId + " already has tool results");
+      }
+      Connection connection = session.acceptingConnection();
+      boolean superseded = turn != latest;
+      boolean continues = !superseded && connection != null;
+      if (continues && turn.depth >= engine.maxToolContinuations()) {
+        throw new AgentRequestException(ErrorCode.TOOL_LOOP_LIMIT, "turn " + turnId + " of agent " + agentId
+            + " ends " + engine.maxToolContinuations() + " continuation turns in a row; no more start");
+      }
+      if (turn == active) {
+        // The game answered before the stream ended; the continuation replaces the rest of it.
+        interrupt(turn, InterruptReason.CANCELLED, null, false);
+      }
+      turn.toolResultsSubmitted = true;
+      if (!turn.confirmed) {
+        confirm(turn, turn.sentTags, false);
+      }
+      appendHistory(new HistoryEntry.ToolResults(turnId, results));
+      if (continues) {
+        Turn continuation = new Turn(session.ids().nextTurnId(), turn.eventId, TurnEvent.Cause.TOOL_RESULTS,
+            null, turn.depth + 1, connection, resetEpoch, System.nanoTime());
+        begin(continuation);
+        continuationId = continuation.id;
+      } else {
+        log.debug("tool results recorded, no continuation session={} agent={} turn={} superseded={}",
+            session.id(), agentId, turnId, superseded);
+        startQueuedIfIdle();
+      }
+    }
+    drain();
+    return continuationId;
+  }
+
+  boolean cancelTurn(String turnId) {
+    boolean cancelled;
+    synchronized (lock) {
+      if (turnId != null && queued != null && queued.turnId.equals(turnId)) {
+        dropQueued();
+        cancelled = true;
+      } else if (active != null && (turnId == null || turnId.equals(active.id))) {
+        interrupt(active, InterruptReason.CANCELLED, null, false);
+        dropQueued();
+        cancelled = true;
+      } else {
+        cancelled = false;
+      }
+    }
+    drain();
+    return cancelled;
+  }
+
+  void reset() {
+    synchronized (lock) {
+      if (active != null) {
+        interrupt(active, InterruptReason.CANCELLED, null, false);
+      }
+      dropQueued();
+      history.clear();
+      turns.clear();
+      latest = null;
+      cachedSpec = null;
+      resetEpoch++;
+      engine.logStore().agentReset(session.id(), agentId);
+      log.info("agent reset session={} agent={}", session.id(), agentId);
+    }
+    drain();
+  }
+
+  /** Ends the active turn without reporting it (the connection is gone) and drops a queued event. */
+  void detachTurns() {
+    synchronized (lock) {
+      if (active != null) {
+        Turn turn = active;
+        end(turn, new TurnEvent.Interrupted(agentId, turn.id, InterruptReason.CANCELLED, null), true, false, false);
+      }
+      dropQueued();
+    }
+    drain();
+  }
+
+  void shutdownTurns() {
+    synchronized (lock) {
+      if (active != null) {
+        interrupt(active, InterruptReason.SHUTDOWN, null, false);
+      }
+      dropQueued();
+    }
+    drain();
+  }
+
+  List<HistoryEntry> history() {
+    synchronized (lock) {
+      return history.entries();
+    }
+  }
+
+  // ---- The turn state machine (all with the lock held) ----
+
+  private Turn knownTurn(String turnId) {
+    Turn turn = turnId == null ? null : turns.get(turnId);
+    if (turn == null) {
+      throw new AgentRequestException(ErrorCode.UNKNOWN_TURN,
+          "agent " + agentId + " has no turn " + turnId);
+    }
+    return turn;
+  }
+
+  private Turn beginInteraction(String turnId, InteractionEvent event, Connection connection) {
+    HistoryEntry.Event entry = new HistoryEntry.Event(event, Disposition.INTERACTION);
+    appendHistory(entry);
+    Turn turn = new Turn(turnId, event.eventId(), TurnEvent.Cause.INTERACTION_EVENT, entry, 0,
+        connection, resetEpoch, System.nanoTime());
+    begin(turn);
+    return turn;
+  }
+
+  /** Makes {@code turn} the active turn and asks the game for the agent's state. */
+  private void begin(Turn turn) {
+    turns.put(turn.id, turn);
+    active = turn;
+    latest = turn;
+    session.turnBegan();
+    StateRequest request = new StateRequest(session.id(), agentId, session.ids().nextRequestId(), turn.eventId, turn.id);
+    log.debug("turn accepted session={} agent={} turn={} event={} cause={} request={}",
+        session.id(), agentId, turn.id, turn.eventId, turn.cause.wireName(), request.requestId());
+    enqueue(() -> requestState(turn, request));
+  }
+
+  /**
+   * Starts the state timer, counted from the turn's acceptance. Only once the request is out and
+   * unanswered: a provider that answers at once costs no timer.
+   */
+  private void scheduleStateTimeout(Turn turn) {
+    long left = engine.stateTimeout().toNanos() - (System.nanoTime() - turn.acceptedNanos);
+    try {
+      turn.stateTimeout = engine.scheduler().schedule(() -> onStateTimeout(turn), Math.max(0, left), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      finish(turn, "error", null, new TurnEvent.TurnError(ErrorCode.INTERNAL, "the engine is closed", null), false);
+    }
+  }
+
+  private void startQueuedIfIdle() {
+    if (active != null || queued == null) {
+      return;
+    }
+    QueuedEvent next = queued;
+    queued = null;
+    Connection connection = session.acceptingConnection();
+    if (connection == null) {
+      appendEvent(next.event, Disposition.DROPPED);
+    } else {
+      beginInteraction(next.turnId, next.event, connection);
+    }
+  }
+
+  /** Builds the prompt, reports {@code Started} and starts the LLM call (outside the lock). */
+  private void startStreaming(Turn turn, AgentSpec spec) {
+    TurnRelay relay = new TurnRelay(this, turn);
+    Prompt prompt;
+    try {
+      prompt = engine.promptBuilder().build(spec, history.promptView(turn.activeEntry), turn.activeEntry);
+      turn.parser = SpecTagParsers.forSpec(spec, turn.id, relay);
+    } catch (RuntimeException e) {
+      log.warn("prompt failed session={} agent={} turn={}", session.id(), agentId, turn.id, e);
+      finish(turn, "error", null, new TurnEvent.TurnError(ErrorCode.INTERNAL, "could not build the prompt", null), false);
+      return;
+    }
+    LlmRequest request = prompt.request();
+    turn.spec = spec;
+    turn.request = request;
+    turn.phase = Turn.Phase.STREAMING;
+    turn.slot = history.reserve();
+    engine.logStore().llmRequest(session.id(), agentId, turn.id, request);
+    String model = engine.modelFor(request);
+    log.debug("turn started session={} agent={} turn={} model={} messages={} state_ms={}",
+        session.id(), agentId, turn.id, model, request.messages().size(), millisSince(turn, turn.stateNanos));
+    deliver(turn, new TurnEvent.Started(agentId, turn.id, turn.eventId, turn.cause, model, prompt.stats()));
+    enqueue(() -> startLlmCall(turn, relay));
+  }
+
+  private void interrupt(Turn turn, InterruptReason reason, String byEventId, boolean startQueued) {
+    end(turn, new TurnEvent.Interrupted(agentId, turn.id, reason, byEventId), true, true, startQueued);
+  }
+
+  private void finish(Turn turn, String finishReason, Usage usage, TurnEvent.TurnError error, boolean cancelUpstream) {
+    long now = System.nanoTime();
+    TurnEvent.Timing timing = new TurnEvent.Timing(
+        millisSince(turn, turn.stateNanos), millisSince(turn, turn.firstTokenNanos), millisSince(turn, now));
+    List<TagRejection> rejected = turn.parser == null ? List.of() : turn.parser.rejections();
+    end(turn, new TurnEvent.Finished(agentId, turn.id, finishReason, usage, timing, rejected, error),
+        cancelUpstream, true, true);
+  }
+
+  /**
+   * Ends {@code turn}: from here on every callback for it is ignored. Reports {@code terminal} when
+   * {@code report} (not after a detach), cancels the upstream call when asked, and starts the
+   * queued event when asked.
+   */
+  private void end(Turn turn, TurnEvent terminal, boolean cancelUpstream, boolean report, boolean startQueued) {
+    if (turn.phase == Turn.Phase.AWAITING_STATE) {
+      leaveAwaitingState(turn);
+    }
+    turn.phase = Turn.Phase.ENDED;
+    turn.parser = null;
+    LlmCall call = turn.call;
+    turn.call = null;
+    if (cancelUpstream && call != null) {
+      enqueue(() -> cancelQuietly(call));
+    }
+    if (active == turn) {
+      active = null;
+    }
+    session.turnEnded();
+    engine.logStore().turnEnded(session.id(), terminal);
+    if (report) {
+      deliver(turn, terminal);
+    }
+    if (log.isDebugEnabled()) {
+      log.debug("turn ended session={} agent={} turn={} outcome={} reported={} state_ms={} first_token_ms={} total_ms={}",
+          session.id(), agentId, turn.id, outcome(terminal), report, millisSince(turn, turn.stateNanos),
+          millisSince(turn, turn.firstTokenNanos), millisSince(turn, System.nanoTime()));
+    }
+    if (startQueued) {
+      startQueuedIfIdle();
+    }
+  }
+
+  private void confirm(Turn turn, List<ConfirmedTag> tags, boolean interrupted) {
+    HistoryEntry.Turn entry = new HistoryEntry.Turn(turn.id, tags, interrupted);
+    history.fill(turn.slot, entry);
+    turn.slot = null;
+    turn.confirmed = true;
+    engine.logStore().historyAppended(session.id(), agentId, entry);
+  }
+
+  private void dropQueued() {
+    if (queued != null) {
+      log.debug("queued event dropped session={} agent={} event={} turn={}",
+          session.id(), agentId, queued.event.eventId(), queued.turnId);
+      appendEvent(queued.event, Disposition.DROPPED);
+      queued = null;
+    }
+  }
+
+  private void appendEvent(InteractionEvent event, Disposition disposition) {
+    appendHistory(new HistoryEntry.Event(event, disposition));
+  }
+
+  private void appendHistory(HistoryEntry entry) {
+    history.append(entry);
+    engine.logStore().historyAppended(session.id(), agentId, entry);
+  }
+
+  // ---- State replies and timeouts ----
+
+  /** An outbox action: sends the state request, unless the turn already ended. */
+  private void requestState(Turn turn, StateRequest request) {
+    synchronized (lock) {
+      if (turn.phase != Turn.Phase.AWAITING_STATE) {
+        return;
+      }
+    }
+    CompletionStage<AgentSpec> stage;
+    try {
+      stage = Objects.requireNonNull(turn.connection.stateProvider.requestState(request), "requestState returned null");
+    } catch (RuntimeException e) {
+      onState(turn, null, e);
+      return;
+    }
+    stage.whenComplete((spec, failure) -> onState(turn, spec, failure));
+    boolean wanted;
+    synchronized (lock) {
+      wanted = turn.phase == Turn.Phase.AWAITING_STATE;
+      if (wanted) {
+        turn.pendingState = stage;
+        scheduleStateTimeout(turn);
+      }
+    }
+    if (!wanted) {
+      // Tells a provider that tracks pending requests that this one is no longer wanted.
+      cancelStage(stage);
+    }
+  }
+
+  private void onState(Turn turn, AgentSpec spec, Throwable failure) {
+    synchronized (lock) {
+      if (failure == null && spec != null && turn.resetEpoch == resetEpoch) {
+        cachedSpec = spec;
+      }
+      if (turn.phase != Turn.Phase.AWAITING_STATE) {
+        return;
+      }
+      leaveAwaitingState(turn);
+      if (failure == null && spec != null) {
+        startStreaming(turn, spec);
+      } else if (cachedSpec != null) {
+        log.info("state request failed, using cached spec session={} agent={} turn={}", session.id(), agentId, turn.id);
+        startStreaming(turn, cachedSpec);
+      } else {
+        finish(turn, "error", null, stateFailure(failure), false);
+      }
+    }
+    drain();
+  }
+
+  private void onStateTimeout(Turn turn) {
+    synchronized (lock) {
+      if (turn.phase != Turn.Phase.AWAITING_STATE) {
+        return;
+      }
+      leaveAwaitingState(turn);
+      if (cachedSpec != null) {
+        log.info("state timeout, using cached spec session={} agent={} turn={}", session.id(), agentId, turn.id);
+        startStreaming(turn, cachedSpec);
+      } else {
+        log.info("state timeout, no cached spec session={} agent={} turn={}", session.id(), agentId, turn.id);
+        finish(turn, "error", null, new TurnEvent.TurnError(ErrorCode.STATE_TIMEOUT,
+            "no agent_state_snapshot within " + engine.stateTimeout().toMillis() + " ms and no cached spec", null), false);
+      }
+    }
+    drain();
+  }
+
+  /** The state wait is over (answer, timeout or end): stops the timer, releases the pending request. */
+  private void leaveAwaitingState(Turn turn) {
+    if (turn.stateTimeout != null) {
+      turn.stateTimeout.cancel(false);
+      turn.stateTimeout = null;
+    }
+    CompletionStage<AgentSpec> pending = turn.pendingState;
+    turn.pendingState = null;
+    if (pending != null) {
+      enqueue(() -> cancelStage(pending));
+    }
+    if (turn.stateNanos < 0) {
+      turn.stateNanos = System.nanoTime();
+    }
+  }
+
+  private static TurnEvent.TurnError stateFailure(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (cause instanceof AgentRequestException e) {
+      return new TurnEvent.TurnError(e.code(), e.getMessage(), null);
+    }
+    return new TurnEvent.TurnError(ErrorCode.INTERNAL, "the game's state request failed and no spec is cached", null);
+  }
+
+  private static void cancelStage(CompletionStage<?> stage) {
+    if (stage instanceof CompletableFuture<?> future) {
+      future.cancel(false);
+    }
+  }
+
+  // ---- The LLM stream ----
+
+  /** An outbox action: starts the LLM call, unless the turn already ended; cancels it if it ended meanwhile. */
+  private void startLlmCall(Turn turn, TurnRelay relay) {
+    LlmRequest request;
+    synchronized (lock) {
+      if (turn.phase != Turn.Phase.STREAMING) {
+        return;
+      }
+      request = turn.request;
+    }
+    LlmCall call;
+    try {
+      call = Objects.requireNonNull(engine.llmClient().stream(request, relay), "LlmClient.stream returned null");
+    } catch (LlmException e) {
+      onLlmError(turn, e);
+      return;
+    } catch (RuntimeException e) {
+      log.warn("LLM client failed to start session={} agent={} turn={}", session.id(), agentId, turn.id, e);
+      onInternalError(turn);
+      return;
+    }
+    boolean ended;
+    synchronized (lock) {
+      ended = turn.phase == Turn.Phase.ENDED;
+      if (!ended) {
+        turn.call = call;
+      }
+    }
+    if (ended) {
+      cancelQuietly(call);
+    }
+  }
+
+  void onLlmText(Turn turn, String delta) {
+    synchronized (lock) {
+      if (turn.phase != Turn.Phase.STREAMING) {
+        return;
+      }
+      if (turn.firstTokenNanos < 0) {
+        turn.firstTokenNanos = System.nanoTime();
+      }
+      try {
+        turn.parser.feed(delta);
+      } catch (RuntimeException e) {
+        log.error("tag parser failed session={} agent={} turn={}", session.id(), agentId, turn.id, e);
+        failInternally(turn);
+      }
+    }
+    drain();
+  }
+
+  void onLlmComplete(Turn turn, LlmCompletion completion) {
+    synchronized (lock) {
+      if (turn.phase != Turn.Phase.STREAMING || !flushParser(turn)) {
+        return;
+      }
+      String reason = completion.finishReason();
+      if (turn.toolCallSent && "stop".equals(reason)) {
+        reason = "tool_calls";
+      }
+      finish(turn, reason, completion.usage(), null, false);
+    }
+    drain();
+  }
+
+  void onLlmError(Turn turn, LlmException error) {
+    synchronized (lock) {
+      if (turn.phase != Turn.Phase.STREAMING || !flushParser(turn)) {
+        return;
+      }
+      String message = error.getMessage() == null ? "the model provider failed" : error.getMessage();
+      log.info("LLM error session={} agent={} turn={} status={} retryable={} error={}",
+          session.id(), agentId, turn.id, error.status(), error.retryable(), error.getClass().getSimpleName());
+      finish(turn, "error", null, new TurnEvent.TurnError(
+          ErrorCode.LLM_ERROR, message, error.status() > 0 ? error.status() : null), false);
+    }
+    drain();
+  }
+
+  private void onInternalError(Turn turn) {
+    synchronized (lock) {
+      if (turn.phase == Turn.Phase.STREAMING) {
+        failInternally(turn);
+      }
+    }
+    drain();
+  }
+
+  /** Ends the stream in the parser; false when the turn ended meanwhile (tool call stop, parser failure). */
+  private boolean flushParser(Turn turn) {
+    try {
+      turn.parser.finish();
+    } catch (RuntimeException e) {
+      log.error("tag parser failed session={} agent={} turn={}", session.id(), agentId, turn.id, e);
+      failInternally(turn);
+      return false;
+    }
+    return turn.phase == Turn.Phase.STREAMING;
+  }
+
+  private void failInternally(Turn turn) {
+    finish(turn, "error", null, new TurnEvent.TurnError(ErrorCode.INTERNAL, "internal error while streaming", null), true);
+  }
+
+  // ---- Tag events from the parser (called inside feed/finish, so with the lock held) ----
+
+  void onTagOpen(Turn turn, int index, String tag, Map<String, String> attributes) {
+    if (turn.phase != Turn.Phase.STREAMING) {
+      return;
+    }
+    if (turn.toolCallSent && !TOOL_CALL.equals(tag)) {
+      // The model would only be inventing the tools' results: stop here.
+      log.debug("tool call stop session={} agent={} turn={} tag={}", session.id(), agentId, turn.id, tag);
+      finish(turn, "tool_calls", null, null, true);
+      return;
+    }
+    turn.openAttributes = attributes;
+    deliver(turn, new TurnEvent.TagOpen(agentId, turn.id, index, tag, attributes));
+  }
+
+  void onTagChunk(Turn turn, int index, String tag, String text) {
+    if (turn.phase == Turn.Phase.STREAMING) {
+      deliver(turn, new TurnEvent.TagChunk(agentId, turn.id, index, tag, text));
+    }
+  }
+
+  void onTagClose(Turn turn, int index, String tag, String content, boolean complete) {
+    if (turn.phase != Turn.Phase.STREAMING) {
+      return;
+    }
+    turn.sentTags.add(new ConfirmedTag(tag, turn.openAttributes, content));
+    if (TOOL_CALL.equals(tag)) {
+      turn.toolCallSent = true;
+    }
+    deliver(turn, new TurnEvent.TagClose(agentId, turn.id, index, tag, content, complete));
+  }
+
+  // ---- The outbox ----
+
+  private void deliver(Turn turn, TurnEvent event) {
+    Connection connection = turn.connection;
+    enqueue(() -> session.deliver(connection, event));
+  }
+
+  private void enqueue(Runnable action) {
+    outbox.add(action);
+  }
+
+  /**
+   * Runs the outbox's actions in order, outside the lock, unless another thread is already running
+   * them (it will run what was just added too). Every entry point calls this after releasing the lock.
+   */
+  private void drain() {
+    synchronized (lock) {
+      if (draining || outbox.isEmpty()) {
+        return;
+      }
+      draining = true;
+    }
+    boolean done = false;
+    try {
+      while (true) {
+        Runnable action;
+        synchronized (lock) {
+          action = outbox.poll();
+          if (action == null) {
+            draining = false;
+            done = true;
+            return;
+          }
+        }
+        action.run();
+      }
+    } finally {
+      if (!done) {
+        // An Error escaped an action: let the next caller carry on with the rest.
+        synchronized (lock) {
+          draining = false;
+        }
+      }
+    }
+  }
+
+  private void cancelQuietly(LlmCall call) {
+    try {
+      call.cancel();
+    } catch (RuntimeException e) {
+      log.warn("LLM call cancel failed session={} agent={}", session.id(), agentId, e);
+    }
+  }
+
+  // ---- Helpers ----
+
+  private static long millisSince(Turn turn, long nanos) {
+    return nanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(nanos - turn.acceptedNanos);
+  }
+
+  private static String outcome(TurnEvent terminal) {
+    if (terminal instanceof TurnEvent.Finished f) {
+      return f.error() == null ? f.finishReason() : f.finishReason() + "/" + f.error().code().wireName();
+    }
+    return "interrupted/" + ((TurnEvent.Interrupted) terminal).reason().wireName();
+  }
+}

@@ -1,0 +1,52 @@
+package dev.gameagent.core;
+
+import dev.gameagent.core.llm.LlmCompletion;
+import dev.gameagent.core.llm.LlmException;
+import dev.gameagent.core.llm.LlmStreamHandler;
+import dev.gameagent.core.parser.TagListener;
+import java.util.Map;
+
+/**
+ * Connects one turn's LLM stream and tag parser to its agent. LLM callbacks arrive on the client's
+ * threads and take the agent's lock; parser callbacks arrive inside {@code feed}/{@code finish},
+ * which the agent calls with its lock held.
+ */
+final class TurnRelay implements LlmStreamHandler, TagListener {
+  private final AgentState agent;
+  private final Turn turn;
+
+  TurnRelay(AgentState agent, Turn turn) {
+    this.agent = agent;
+    this.turn = turn;
+  }
+
+  @Override
+  public void onText(String delta) {
+    agent.onLlmText(turn, delta);
+  }
+
+  @Override
+  public void onComplete(LlmCompletion completion) {
+    agent.onLlmComplete(turn, completion);
+  }
+
+  @Override
+  public void onError(LlmException error) {
+    agent.onLlmError(turn, error);
+  }
+
+  @Override
+  public void onOpen(int index, String tag, Map<String, String> attributes) {
+    agent.onTagOpen(turn, index, tag, attributes);
+  }
+
+  @Override
+  public void onChunk(int index, String tag, String text) {
+    agent.onTagChunk(turn, index, tag, text);
+  }
+
+  @Override
+  public void onClose(int index, String tag, String content, boolean complete) {
+    agent.onTagClose(turn, index, tag, content, complete);
+  }
+}

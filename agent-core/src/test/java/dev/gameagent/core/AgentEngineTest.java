@@ -1,0 +1,99 @@
+package dev.gameagent.core;
+
+import static dev.gameagent.core.EngineFixture.BROM;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gameagent.core.testing.ScriptedLlmClient;
+import dev.gameagent.core.testing.ScriptedStateProvider;
+import dev.gameagent.core.testing.TurnRecorder;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The engine's builder, session ids and turn accounting. */
+class AgentEngineTest {
+
+  @Test
+  void sessionIdsAreRandom128BitHexUnlessGiven() {
+    try (AgentEngine engine = AgentEngine.builder().llmClient(new InstantLlmClient("")).build()) {
+      Set<String> ids = new HashSet<>();
+      for (int i = 0; i < 100; i++) {
+        ids.add(engine.openSession(null, ScriptedStateProvider.manual(), event -> {}).id());
+      }
+      assertThat(ids).hasSize(100).allMatch(id -> id.matches("[0-9a-f]{32}"));
+      assertThat(engine.openSession("my-game", ScriptedStateProvider.manual(), event -> {}).id()).isEqualTo("my-game");
+    }
+  }
+
+  @Test
+  void idsAreUniquePerSession() {
+    try (AgentEngine engine = AgentEngine.builder().llmClient(new InstantLlmClient("<speech>Hi</speech>")).build()) {
+      GameSession session = engine.openSession(null, ScriptedStateProvider.answering(BROM), event -> {});
+      String e1 = session.newEventId();
+      String e2 = session.newEventId();
+      String t1 = session.interact("brom", InteractionEvent.of(e1, "player", "a"));
+      String t2 = session.interact("mira", InteractionEvent.of(e2, "player", "b"));
+      assertThat(e1).isNotEqualTo(e2);
+      assertThat(t1).isEqualTo("t-1");
+      assertThat(t2).isEqualTo("t-2");
+    }
+  }
+
+  @Test
+  void builderRejectsMisuse() {
+    assertThatThrownBy(() -> AgentEngine.builder().build()).hasMessageContaining("llmClient");
+    assertThatThrownBy(() -> AgentEngine.builder().stateTimeout(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stateTimeout");
+    assertThatThrownBy(() -> AgentEngine.builder().maxToolContinuations(-1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxToolContinuations");
+    assertThatThrownBy(() -> AgentEngine.builder().maxHistoryEntries(0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxHistoryEntries");
+    try (AgentEngine engine = AgentEngine.builder().llmClient(new InstantLlmClient("")).build()) {
+      assertThatThrownBy(() -> engine.openSession("", ScriptedStateProvider.manual(), event -> {}))
+          .isInstanceOf(IllegalArgumentException.class);
+      GameSession session = engine.openSession(null, ScriptedStateProvider.manual(), event -> {});
+      assertThatThrownBy(() -> session.interact("", InteractionEvent.of("e", "p", "t")))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> session.interact(null, InteractionEvent.of("e", "p", "t")))
+          .isInstanceOf(NullPointerException.class).hasMessage("agentId == null");
+    }
+  }
+
+  @Test
+  void activeTurnsAreCountedOverSessions() {
+    try (ScriptedLlmClient llm = new ScriptedLlmClient();
+        AgentEngine engine = AgentEngine.builder().llmClient(llm).build()) {
+      GameSession one = engine.openSession(null, ScriptedStateProvider.manual(), event -> {});
+      GameSession two = engine.openSession(null, ScriptedStateProvider.manual(), event -> {});
+      one.interact("brom", InteractionEvent.of("e-1", "player", "a"));
+      one.interact("mira", InteractionEvent.of("e-2", "player", "b"));
+      two.interact("brom", InteractionEvent.of("e-1", "player", "c"));
+
+      assertThat(one.activeTurnCount()).isEqualTo(2);
+      assertThat(two.activeTurnCount()).isEqualTo(1);
+      assertThat(engine.activeTurnCount()).isEqualTo(3);
+
+      one.shutdown();
+      assertThat(engine.activeTurnCount()).isEqualTo(1);
+      two.cancelTurn("brom", null);
+      assertThat(engine.activeTurnCount()).isZero();
+    }
+  }
+
+  @Test
+  void closedEngineEndsNewTurnsAsInternalErrors() {
+    ScriptedStateProvider state = ScriptedStateProvider.manual();
+    TurnRecorder events = new TurnRecorder();
+    AgentEngine engine = AgentEngine.builder().llmClient(new InstantLlmClient("")).build();
+    GameSession session = engine.openSession(null, state, events);
+    engine.close();
+
+    String turnId = session.interact("brom", InteractionEvent.of("e-1", "player", "a"));
+
+    TurnEvent.Finished finished = (TurnEvent.Finished) events.nextTerminal(turnId);
+    assertThat(finished.error().code()).isEqualTo(ErrorCode.INTERNAL);
+    assertThat(session.activeTurnCount()).isZero();
+  }
+}

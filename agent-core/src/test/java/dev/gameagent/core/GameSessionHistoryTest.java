@@ -1,0 +1,167 @@
+package dev.gameagent.core;
+
+import static dev.gameagent.core.EngineFixture.BROM;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gameagent.core.HistoryEntry.Disposition;
+import dev.gameagent.core.TurnEvent.InterruptReason;
+import dev.gameagent.core.llm.ChatMessage;
+import dev.gameagent.core.testing.ScriptedLlmClient.Call;
+import dev.gameagent.core.testing.ScriptedLlmClient.Script;
+import dev.gameagent.core.testing.ScriptedStateProvider;
+import java.util.List;
+import java.util.Map;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** History: events, notifications, confirmed results at their turn's place, and result errors. */
+class GameSessionHistoryTest {
+  private final EngineFixture f = new EngineFixture();
+
+  @AfterEach
+  void tearDown() {
+    f.close();
+  }
+
+  private String runTurn(InteractionEvent event) {
+    String turnId = f.session.interact("brom", event);
+    f.answerState(BROM);
+    f.events.nextTerminal(turnId);
+    return turnId;
+  }
+
+  private static ConfirmedTag speech(String text) {
+    return new ConfirmedTag("speech", Map.of(), text);
+  }
+
+  @Test
+  void confirmedResultsTakeTheirTurnsPlaceHoweverLateTheyArrive() {
+    InteractionEvent e1 = f.event("one");
+    String t1 = runTurn(e1);
+    InteractionEvent n1 = f.event("a bell rings");
+    f.session.notify(List.of("brom", "mira"), n1);
+    InteractionEvent e2 = f.event("two");
+    String t2 = runTurn(e2);
+
+    f.session.confirmTurn("brom", t2, List.of(speech("Two.")), false);
+    f.session.confirmTurn("brom", t1, List.of(speech("One.")), true);
+
+    assertThat(f.session.history("brom")).containsExactly(
+        new HistoryEntry.Event(e1, Disposition.INTERACTION),
+        new HistoryEntry.Turn(t1, List.of(speech("One.")), true),
+        new HistoryEntry.Event(n1, Disposition.NOTIFICATION),
+        new HistoryEntry.Event(e2, Disposition.INTERACTION),
+        new HistoryEntry.Turn(t2, List.of(speech("Two.")), false));
+    assertThat(f.session.history("mira")).containsExactly(new HistoryEntry.Event(n1, Disposition.NOTIFICATION));
+    assertThat(f.logs.records("history")).extracting(r -> r.value()).containsSubsequence(
+        new HistoryEntry.Turn(t2, List.of(speech("Two.")), false),
+        new HistoryEntry.Turn(t1, List.of(speech("One.")), true));
+
+    // The next prompt shows what the game confirmed.
+    String t3 = runTurn(f.event("three"));
+    List<ChatMessage> prompt = f.llm.calls().get(2).request().messages();
+    assertThat(prompt).anySatisfy(m -> assertThat(m.role()).isEqualTo(ChatMessage.Role.ASSISTANT))
+        .anySatisfy(m -> assertThat(m.content()).contains("One."))
+        .anySatisfy(m -> assertThat(m.content()).contains("Two."));
+    assertThat(t3).isEqualTo("t-3");
+  }
+
+  @Test
+  void unconfirmedOutputIsNotHistory() {
+    InteractionEvent e1 = f.event("one");
+    runTurn(e1);
+    assertThat(f.session.history("brom")).containsExactly(new HistoryEntry.Event(e1, Disposition.INTERACTION));
+  }
+
+  @Test
+  void unknownAndDuplicateResultsAreRefusedAndChangeNothing() {
+    String t1 = runTurn(f.event("one"));
+    f.session.confirmTurn("brom", t1, List.of(speech("One.")), false);
+    List<HistoryEntry> before = f.session.history("brom");
+
+    assertCode(() -> f.session.confirmTurn("brom", t1, List.of(speech("Again")), false), ErrorCode.DUPLICATE_TURN_RESULT);
+    assertCode(() -> f.session.confirmTurn("brom", "t-99", List.of(), false), ErrorCode.UNKNOWN_TURN);
+    assertCode(() -> f.session.confirmTurn("nobody", t1, List.of(), false), ErrorCode.UNKNOWN_TURN);
+    assertCode(() -> f.session.confirmTurnText("brom", t1, "<speech>x</speech>", false), ErrorCode.DUPLICATE_TURN_RESULT);
+
+    assertThat(f.session.history("brom")).isEqualTo(before);
+  }
+
+  @Test
+  void resultForAStreamingTurnCancelsItFirstAndStartsTheQueuedEvent() {
+    f.llm.enqueue(Script.hanging("<speech>Halt! Who"));
+    InteractionEvent e1 = f.event("one");
+    String t1 = f.session.interact("brom", e1);
+    f.answerState(BROM);
+    Call call = f.llm.awaitCall(0);
+    f.events.next(TurnEvent.Started.class, t1);
+    InteractionEvent queued = f.event("two", OnBusy.QUEUE);
+    String t2 = f.session.interact("brom", queued);
+
+    f.session.confirmTurn("brom", t1, List.of(speech("Halt!")), true);
+
+    assertThat(((TurnEvent.Interrupted) f.events.nextTerminal(t1)).reason()).isEqualTo(InterruptReason.CANCELLED);
+    assertThat(call.cancelRequested()).isTrue();
+    assertThat(f.answerState(BROM).turnId()).isEqualTo(t2);
+    f.events.nextTerminal(t2);
+    assertThat(f.session.history("brom")).containsExactly(
+        new HistoryEntry.Event(e1, Disposition.INTERACTION),
+        new HistoryEntry.Turn(t1, List.of(speech("Halt!")), true),
+        new HistoryEntry.Event(queued, Disposition.INTERACTION));
+  }
+
+  @Test
+  void resultForATurnWaitingForStateEndsItAndIsAppended() {
+    InteractionEvent e1 = f.event("one");
+    String t1 = f.session.interact("brom", e1);
+    f.state.next();
+
+    f.session.confirmTurn("brom", t1, List.of(), true);
+
+    assertThat(f.events.next()).isEqualTo(new TurnEvent.Interrupted("brom", t1, InterruptReason.CANCELLED, null));
+    assertThat(f.session.history("brom")).containsExactly(
+        new HistoryEntry.Event(e1, Disposition.INTERACTION), new HistoryEntry.Turn(t1, List.of(), true));
+    assertThat(f.llm.callCount()).isZero();
+  }
+
+  @Test
+  void resultTextIsParsedWithTheTurnsOutputTags() {
+    String t1 = runTurn(f.event("one"));
+
+    f.session.confirmTurnText("brom", t1,
+        "Sure! <speech>Halt!</speech><emotion>furious</emotion><action name=\"wave\"/><emotion>angry</emotion>", false);
+
+    assertThat(f.session.history("brom")).last().isEqualTo(new HistoryEntry.Turn(t1, List.of(
+        speech("Halt!"),
+        new ConfirmedTag("action", Map.of("name", "wave"), ""),
+        new ConfirmedTag("emotion", Map.of(), "angry")), false));
+  }
+
+  @Test
+  void memoryKeepsTheMostRecentEntriesAndTurns() {
+    try (AgentEngine engine = AgentEngine.builder().llmClient(new InstantLlmClient("<speech>Hi.</speech>"))
+        .maxHistoryEntries(3).build()) {
+      GameSession session = engine.openSession(null, ScriptedStateProvider.answering(BROM), event -> {});
+      for (int i = 1; i <= 4; i++) {
+        session.notify(List.of("brom"), InteractionEvent.of("n-" + i, "world", "tick " + i));
+      }
+      assertThat(session.history("brom")).extracting(e -> ((HistoryEntry.Event) e).event().eventId())
+          .containsExactly("n-2", "n-3", "n-4");
+
+      String first = session.interact("brom", InteractionEvent.of("e-1", "player", "one"));
+      for (int i = 2; i <= 4; i++) {
+        session.interact("brom", InteractionEvent.of("e-" + i, "player", "more"));
+      }
+      assertCode(() -> session.confirmTurn("brom", first, List.of(), false), ErrorCode.UNKNOWN_TURN);
+      session.confirmTurn("brom", "t-2", List.of(speech("Hi.")), false);
+      assertThat(session.history("brom")).hasSizeLessThanOrEqualTo(3);
+    }
+  }
+
+  private static void assertCode(ThrowingCallable call, ErrorCode code) {
+    assertThatThrownBy(call).isInstanceOfSatisfying(AgentRequestException.class,
+        e -> assertThat(e.code()).isEqualTo(code));
+  }
+}

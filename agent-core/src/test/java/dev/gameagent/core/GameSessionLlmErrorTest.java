@@ -1,0 +1,90 @@
+package dev.gameagent.core;
+
+import static dev.gameagent.core.EngineFixture.BROM;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gameagent.core.llm.AuthenticationException;
+import dev.gameagent.core.llm.BadResponseException;
+import dev.gameagent.core.llm.LlmException;
+import dev.gameagent.core.llm.LlmTimeoutException;
+import dev.gameagent.core.llm.RateLimitedException;
+import dev.gameagent.core.llm.ServerErrorException;
+import dev.gameagent.core.llm.Usage;
+import dev.gameagent.core.parser.TagRejection;
+import dev.gameagent.core.testing.ScriptedLlmClient.Script;
+import dev.gameagent.core.testing.ScriptedStateProvider;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** How the model's failures and odd endings reach {@code Finished}. */
+class GameSessionLlmErrorTest {
+  private final EngineFixture f = new EngineFixture(ScriptedStateProvider.answering(BROM), Duration.ofSeconds(30), 4);
+
+  @AfterEach
+  void tearDown() {
+    f.close();
+  }
+
+  static Stream<Arguments> failures() {
+    return Stream.of(
+        Arguments.of(new RateLimitedException("rate limited by the provider", Duration.ofSeconds(2)), 429),
+        Arguments.of(new ServerErrorException("provider unavailable", 503), 503),
+        Arguments.of(new AuthenticationException("the provider refused the API key", 401), 401),
+        Arguments.of(new LlmTimeoutException("no first token within 30 s"), null),
+        Arguments.of(new BadResponseException("malformed stream", 200), 200));
+  }
+
+  @ParameterizedTest
+  @MethodSource("failures")
+  void providerFailureFinishesWithLlmError(LlmException failure, Integer status) {
+    f.llm.enqueue(Script.failing(failure));
+    String turnId = f.session.interact("brom", f.event("Hello"));
+
+    TurnEvent.Finished finished = (TurnEvent.Finished) f.events.nextTerminal(turnId);
+
+    assertThat(finished.finishReason()).isEqualTo("error");
+    assertThat(finished.error()).isEqualTo(new TurnEvent.TurnError(ErrorCode.LLM_ERROR, failure.getMessage(), status));
+    assertThat(finished.usage()).isNull();
+    assertThat(finished.timing().firstTokenMs()).isEqualTo(-1);
+  }
+
+  @Test
+  void failureMidStreamClosesTheOpenTagIncompleteFirst() {
+    f.llm.enqueue(Script.builder().text("<speech>Halt! Who go").fail(new ServerErrorException("reset", 502)).build());
+    String turnId = f.session.interact("brom", f.event("Hello"));
+
+    TurnEvent.Finished finished = (TurnEvent.Finished) f.events.nextTerminal(turnId);
+
+    assertThat(finished.error().status()).isEqualTo(502);
+    assertThat(finished.timing().firstTokenMs()).isGreaterThanOrEqualTo(0);
+    TurnEvent.TagClose close = f.events.events(turnId).stream().filter(TurnEvent.TagClose.class::isInstance)
+        .map(TurnEvent.TagClose.class::cast).findFirst().orElseThrow();
+    assertThat(close.complete()).isFalse();
+    assertThat(close.content()).isEqualTo("Halt! Who go");
+  }
+
+  @Test
+  void lengthLimitKeepsItsReasonAndRejectionsAreReported() {
+    f.llm.enqueue(Script.builder().text("<emotion>furious</emotion><speech>I was about to")
+        .complete("length", new Usage(50, 300)).build());
+    String turnId = f.session.interact("brom", f.event("Hello"));
+
+    TurnEvent.Finished finished = (TurnEvent.Finished) f.events.nextTerminal(turnId);
+
+    assertThat(finished.finishReason()).isEqualTo("length");
+    assertThat(finished.usage()).isEqualTo(new Usage(50, 300));
+    assertThat(finished.rejected()).containsExactly(new TagRejection("emotion", TagRejection.VALUE_NOT_ALLOWED));
+  }
+
+  @Test
+  void contentFilterFinishReasonIsPassedOn() {
+    f.llm.enqueue(Script.builder().text("<speech>Hi</speech>").complete("content_filter", null).build());
+    String turnId = f.session.interact("brom", f.event("Hello"));
+    assertThat(((TurnEvent.Finished) f.events.nextTerminal(turnId)).finishReason()).isEqualTo("content_filter");
+  }
+}

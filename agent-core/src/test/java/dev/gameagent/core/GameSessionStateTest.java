@@ -1,0 +1,119 @@
+package dev.gameagent.core;
+
+import static dev.gameagent.core.EngineFixture.BROM;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gameagent.core.llm.LlmRequest;
+import dev.gameagent.core.testing.ScriptedStateProvider;
+import dev.gameagent.core.testing.TurnRecorder;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The state request before every turn: answers, timeouts with and without a cached spec, failures. */
+class GameSessionStateTest {
+  private final EngineFixture f = new EngineFixture(ScriptedStateProvider.manual(), Duration.ofMillis(100), 4);
+
+  @AfterEach
+  void tearDown() {
+    f.close();
+  }
+
+  @Test
+  void stateTimeoutWithoutCachedSpecEndsTheTurnWithoutStartingIt() {
+    String turnId = f.session.interact("brom", f.event("Hello"));
+    ScriptedStateProvider.Pending pending = f.state.next();
+
+    TurnEvent.Finished finished = (TurnEvent.Finished) f.events.next();
+
+    assertThat(finished.turnId()).isEqualTo(turnId);
+    assertThat(finished.finishReason()).isEqualTo("error");
+    assertThat(finished.error().code()).isEqualTo(ErrorCode.STATE_TIMEOUT);
+    assertThat(finished.timing().stateMs()).isGreaterThanOrEqualTo(100);
+    assertThat(finished.timing().firstTokenMs()).isEqualTo(-1);
+    assertThat(f.llm.callCount()).isZero();
+    // The engine lets go of the request it no longer needs.
+    assertThat(pending.future()).isCancelled();
+    pending.answer(BROM);
+    f.events.assertNoMoreEvents();
+  }
+
+  @Test
+  void stateTimeoutFallsBackToTheCachedSpec() {
+    AgentSpec cached = BROM.newBuilder().field("mood", "sleepy").build();
+    f.session.updateSpec("brom", cached);
+
+    String turnId = f.session.interact("brom", f.event("Hello"));
+    f.state.next();
+
+    f.events.next(TurnEvent.Started.class, turnId);
+    TurnEvent.Finished finished = (TurnEvent.Finished) f.events.nextTerminal(turnId);
+    assertThat(finished.finishReason()).isEqualTo("stop");
+    assertThat(finished.timing().stateMs()).isGreaterThanOrEqualTo(100);
+    assertThat(f.llm.calls().get(0).request().options()).containsEntry(LlmRequest.OPTION_AGENT_SPEC, cached);
+  }
+
+  @Test
+  void answeredStateBecomesTheCachedSpec() {
+    AgentSpec fresh = BROM.newBuilder().field("mood", "alert").build();
+    String first = f.session.interact("brom", f.event("Hello"));
+    f.answerState(fresh);
+    f.events.nextTerminal(first);
+
+    String second = f.session.interact("brom", f.event("Hello again"));
+    f.state.next(); // never answered: times out onto the spec the first turn got
+
+    f.events.next(TurnEvent.Started.class, second);
+    f.events.nextTerminal(second);
+    assertThat(f.llm.calls().get(1).request().options()).containsEntry(LlmRequest.OPTION_AGENT_SPEC, fresh);
+  }
+
+  @Test
+  void failedStateEndsTheTurnWithTheProvidersCode() {
+    String turnId = f.session.interact("brom", f.event("Hello"));
+    f.state.next().fail(new AgentRequestException(ErrorCode.INVALID_FIELD, "state.name is missing"));
+
+    TurnEvent.Finished finished = (TurnEvent.Finished) f.events.next();
+    assertThat(finished.turnId()).isEqualTo(turnId);
+    assertThat(finished.error()).isEqualTo(new TurnEvent.TurnError(ErrorCode.INVALID_FIELD, "state.name is missing", null));
+  }
+
+  @Test
+  void failedStateFallsBackToTheCachedSpec() {
+    f.session.updateSpec("brom", BROM);
+    String turnId = f.session.interact("brom", f.event("Hello"));
+    f.state.next().fail(new IllegalStateException("connection lost"));
+
+    f.events.next(TurnEvent.Started.class, turnId);
+    assertThat(((TurnEvent.Finished) f.events.nextTerminal(turnId)).finishReason()).isEqualTo("stop");
+  }
+
+  @Test
+  void providerThatThrowsEndsTheTurnAsInternal() {
+    try (AgentEngine engine = AgentEngine.builder().llmClient(f.llm).build()) {
+      TurnRecorder recorder = new TurnRecorder();
+      GameSession session = engine.openSession(null, ScriptedStateProvider.using(r -> {
+        throw new IllegalStateException("bug");
+      }), recorder);
+      String turnId = session.interact("brom", InteractionEvent.of("e-1", "player", "hi"));
+      TurnEvent.Finished finished = (TurnEvent.Finished) recorder.next();
+      assertThat(finished.turnId()).isEqualTo(turnId);
+      assertThat(finished.error().code()).isEqualTo(ErrorCode.INTERNAL);
+      assertThat(session.activeTurnCount()).isZero();
+    }
+  }
+
+  @Test
+  void stateAnsweredFromAnotherThreadStartsTheTurnThere() {
+    // The class's 100 ms timeout would race the answering thread on a loaded machine.
+    try (EngineFixture patient = new EngineFixture(ScriptedStateProvider.manual(), Duration.ofSeconds(30), 4)) {
+      String turnId = patient.session.interact("brom", patient.event("Hello"));
+      ScriptedStateProvider.Pending pending = patient.state.next();
+      CompletableFuture.runAsync(() -> pending.answer(BROM));
+      patient.events.next(TurnEvent.Started.class, turnId);
+      TurnEvent terminal = patient.events.nextTerminal(turnId);
+      assertThat(terminal).isInstanceOf(TurnEvent.Finished.class);
+    }
+  }
+}

@@ -1,0 +1,160 @@
+package dev.gameagent.core;
+
+import static dev.gameagent.core.EngineFixture.BROM_WITH_TOOLS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.gameagent.core.HistoryEntry.Disposition;
+import dev.gameagent.core.TurnEvent.Cause;
+import dev.gameagent.core.TurnEvent.InterruptReason;
+import dev.gameagent.core.llm.LlmRequest;
+import dev.gameagent.core.testing.ScriptedLlmClient.Call;
+import dev.gameagent.core.testing.ScriptedLlmClient.Script;
+import dev.gameagent.core.testing.ScriptedStateProvider;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Tool calls: the stop rule, the tool_calls finish reason, continuation turns and their limit. */
+class GameSessionToolTest {
+  private static final String TOOL_CALL = "<tool_call name=\"check_inventory\">{\"item\":\"key\"}</tool_call>";
+
+  private EngineFixture f = new EngineFixture();
+
+  @AfterEach
+  void tearDown() {
+    f.close();
+  }
+
+  private static ToolResult found(String callId) {
+    return new ToolResult(callId, "check_inventory", Map.of("found", true), false);
+  }
+
+  @Test
+  void turnStopsAtTheFirstNonToolTagAfterAToolCall() {
+    f.llm.enqueue(Script.builder()
+        .text("<speech>Let me look.</speech>", TOOL_CALL, "<speech>Yes, I have the key")
+        .pause()
+        .text("</speech>")
+        .complete("stop", null)
+        .build());
+    InteractionEvent e1 = f.event("Do you have the key?");
+    String t1 = f.session.interact("brom", e1);
+    f.answerState(BROM_WITH_TOOLS);
+    Call call = f.llm.awaitCall(0);
+
+    TurnEvent.Finished finished = (TurnEvent.Finished) f.events.nextTerminal(t1);
+
+    assertThat(finished.finishReason()).isEqualTo("tool_calls");
+    assertThat(finished.error()).isNull();
+    await().until(call::cancelled);
+    List<TurnEvent> closes = f.events.events(t1).stream().filter(TurnEvent.TagClose.class::isInstance).toList();
+    assertThat(closes).extracting(e -> ((TurnEvent.TagClose) e).tag()).containsExactly("speech", "tool_call");
+    TurnEvent.TagOpen toolOpen = f.events.events(t1).stream().filter(TurnEvent.TagOpen.class::isInstance)
+        .map(TurnEvent.TagOpen.class::cast).filter(o -> o.tag().equals("tool_call")).findFirst().orElseThrow();
+    assertThat(toolOpen.attributes()).containsEntry("name", "check_inventory").containsEntry("call_id", t1 + ".c1");
+    assertThat(f.events.events(t1)).noneMatch(e -> e instanceof TurnEvent.TagChunk c && c.text().contains("Yes"));
+  }
+
+  @Test
+  void toolResultsConfirmTheTurnAndStartAContinuation() {
+    f.llm.enqueue(Script.of("<speech>Let me look.</speech>", TOOL_CALL));
+    f.llm.enqueue(Script.of("<speech>Here it is.</speech>"));
+    InteractionEvent e1 = f.event("Do you have the key?");
+    String t1 = f.session.interact("brom", e1);
+    f.answerState(BROM_WITH_TOOLS);
+    assertThat(((TurnEvent.Finished) f.events.nextTerminal(t1)).finishReason()).isEqualTo("tool_calls");
+
+    List<ToolResult> results = List.of(found(t1 + ".c1"));
+    String t2 = f.session.submitToolResults("brom", t1, results);
+
+    assertThat(t2).isNotNull().isNotEqualTo(t1);
+    StateRequest request = f.answerState(BROM_WITH_TOOLS);
+    assertThat(request.turnId()).isEqualTo(t2);
+    assertThat(request.eventId()).isEqualTo(e1.eventId());
+    TurnEvent.Started started = f.events.next(TurnEvent.Started.class, t2);
+    assertThat(started.cause()).isEqualTo(Cause.TOOL_RESULTS);
+    assertThat(started.eventId()).isEqualTo(e1.eventId());
+    assertThat(((TurnEvent.Finished) f.events.nextTerminal(t2)).finishReason()).isEqualTo("stop");
+    LlmRequest continuation = f.llm.calls().get(1).request();
+    assertThat(continuation.options()).containsEntry(LlmRequest.OPTION_TOOL_RESULTS, results)
+        .doesNotContainKey(LlmRequest.OPTION_ACTIVE_EVENT);
+
+    assertThat(f.session.history("brom")).containsExactly(
+        new HistoryEntry.Event(e1, Disposition.INTERACTION),
+        new HistoryEntry.Turn(t1, List.of(
+            new ConfirmedTag("speech", Map.of(), "Let me look."),
+            new ConfirmedTag("tool_call", Map.of("name", "check_inventory", "call_id", t1 + ".c1"), "{\"item\":\"key\"}")),
+            false),
+        new HistoryEntry.ToolResults(t1, results));
+    assertThatThrownBy(() -> f.session.submitToolResults("brom", t1, results))
+        .isInstanceOfSatisfying(AgentRequestException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.DUPLICATE_TURN_RESULT));
+  }
+
+  @Test
+  void continuationsStopAtTheLoopLimit() {
+    f.close();
+    f = new EngineFixture(ScriptedStateProvider.answering(BROM_WITH_TOOLS), Duration.ofSeconds(30), 2);
+    f.llm.scripts(request -> Script.of(TOOL_CALL));
+    String turn = f.session.interact("brom", f.event("Count your keys"));
+    for (int i = 0; i < 2; i++) {
+      f.events.nextTerminal(turn);
+      turn = f.session.submitToolResults("brom", turn, List.of(found(turn + ".c1")));
+      assertThat(turn).isNotNull();
+    }
+    f.events.nextTerminal(turn);
+    List<HistoryEntry> before = f.session.history("brom");
+    String last = turn;
+
+    assertThatThrownBy(() -> f.session.submitToolResults("brom", last, List.of(found(last + ".c1"))))
+        .isInstanceOfSatisfying(AgentRequestException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TOOL_LOOP_LIMIT));
+
+    assertThat(f.session.history("brom")).isEqualTo(before);
+    assertThat(f.llm.callCount()).isEqualTo(3);
+    // A new interaction starts a fresh chain.
+    String fresh = f.session.interact("brom", f.event("Again"));
+    f.events.nextTerminal(fresh);
+    assertThat(f.session.submitToolResults("brom", fresh, List.of(found(fresh + ".c1")))).isNotNull();
+  }
+
+  @Test
+  void resultsForASupersededTurnAreRecordedAndStartNothing() {
+    f.llm.enqueue(Script.of(TOOL_CALL));
+    String t1 = f.session.interact("brom", f.event("Key?"));
+    f.answerState(BROM_WITH_TOOLS);
+    f.events.nextTerminal(t1);
+    String t2 = f.session.interact("brom", f.event("Never mind"));
+    f.answerState(BROM_WITH_TOOLS);
+    f.events.nextTerminal(t2);
+
+    List<ToolResult> results = List.of(found(t1 + ".c1"));
+    assertThat(f.session.submitToolResults("brom", t1, results)).isNull();
+
+    assertThat(f.session.history("brom")).last().isEqualTo(new HistoryEntry.ToolResults(t1, results));
+    assertThat(f.state.requests()).hasSize(2);
+    assertThat(f.session.activeTurnCount()).isZero();
+  }
+
+  @Test
+  void resultsForAStreamingTurnEndItAndContinue() {
+    f.llm.enqueue(Script.builder().text(TOOL_CALL).pause().text(TOOL_CALL).complete("stop", null).build());
+    String t1 = f.session.interact("brom", f.event("Key?"));
+    f.answerState(BROM_WITH_TOOLS);
+    Call call = f.llm.awaitCall(0);
+    f.events.next(TurnEvent.Started.class, t1);
+    f.events.next(TurnEvent.TagOpen.class, t1);
+    await().until(call::paused);
+
+    String t2 = f.session.submitToolResults("brom", t1, List.of(found(t1 + ".c1")));
+
+    assertThat(((TurnEvent.Interrupted) f.events.nextTerminal(t1)).reason()).isEqualTo(InterruptReason.CANCELLED);
+    assertThat(call.cancelled()).isTrue();
+    f.answerState(BROM_WITH_TOOLS);
+    assertThat(f.events.next(TurnEvent.Started.class, t2).cause()).isEqualTo(Cause.TOOL_RESULTS);
+    f.events.nextTerminal(t2);
+  }
+}

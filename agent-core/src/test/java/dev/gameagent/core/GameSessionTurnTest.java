@@ -1,0 +1,390 @@
+package dev.gameagent.core;
+
+import static dev.gameagent.core.EngineFixture.BROM;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.gameagent.core.TurnEvent.Cause;
+import dev.gameagent.core.TurnEvent.InterruptReason;
+import dev.gameagent.core.llm.LlmRequest;
+import dev.gameagent.core.llm.Usage;
+import dev.gameagent.core.testing.ScriptedLlmClient.Call;
+import dev.gameagent.core.testing.ScriptedLlmClient.Script;
+import dev.gameagent.core.testing.ScriptedStateProvider;
+import dev.gameagent.core.testing.TurnRecorder;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A turn's lifecycle: start, stream, finish; interrupt, queue and drop; cancel and shutdown. */
+class GameSessionTurnTest {
+  private final EngineFixture f = new EngineFixture();
+
+  @AfterEach
+  void tearDown() {
+    f.close();
+  }
+
+  @Test
+  void fullTurnStreamsTagsAndFinishes() {
+    f.llm.enqueue(Script.builder()
+        .text("<spe", "ech>Halt! Who", " goes there?</speech><emotion>", "angry</emotion>")
+        .complete("stop", new Usage(120, 14))
+        .build());
+    InteractionEvent event = f.event("Hello");
+
+    String turnId = f.session.interact("brom", event);
+
+    assertThat(turnId).isEqualTo("t-1");
+    StateRequest request = f.answerState(BROM);
+    assertThat(request.turnId()).isEqualTo(turnId);
+    assertThat(request.eventId()).isEqualTo(event.eventId());
+    assertThat(request.agentId()).isEqualTo("brom");
+    assertThat(request.sessionId()).isEqualTo("s-test");
+    assertThat(request.requestId()).isNotBlank();
+
+    TurnEvent.Started started = f.events.next(TurnEvent.Started.class, turnId);
+    assertThat(started.eventId()).isEqualTo(event.eventId());
+    assertThat(started.cause()).isEqualTo(Cause.INTERACTION_EVENT);
+    assertThat(started.model()).isEqualTo("scripted");
+    assertThat(started.prompt().messageCount()).isGreaterThanOrEqualTo(2);
+
+    TurnEvent.Finished finished = (TurnEvent.Finished) f.events.nextTerminal(turnId);
+    assertThat(finished.finishReason()).isEqualTo("stop");
+    assertThat(finished.usage()).isEqualTo(new Usage(120, 14));
+    assertThat(finished.error()).isNull();
+    assertThat(finished.rejected()).isEmpty();
+    assertThat(finished.timing().stateMs()).isGreaterThanOrEqualTo(0);
+    assertThat(finished.timing().firstTokenMs()).isGreaterThanOrEqualTo(finished.timing().stateMs());
+    assertThat(finished.timing().totalMs()).isGreaterThanOrEqualTo(finished.timing().firstTokenMs());
+
+    assertThat(f.events.events(turnId)).filteredOn(TurnEvent.TagClose.class::isInstance)
+        .map(e -> ((TurnEvent.TagClose) e).tag() + "=" + ((TurnEvent.TagClose) e).content())
+        .containsExactly("speech=Halt! Who goes there?", "emotion=angry");
+    f.events.checker().assertAllEnded();
+    assertThat(f.session.activeTurnCount()).isZero();
+    assertThat(f.engine.activeTurnCount()).isZero();
+
+    // The exact request went to the log store; the event became history; the output did not.
+    LlmRequest sent = f.llm.calls().get(0).request();
+    assertThat(f.logs.records("request")).singleElement()
+        .satisfies(r -> assertThat(r.value()).isSameAs(sent))
+        .satisfies(r -> assertThat(r.turnId()).isEqualTo(turnId));
+    assertThat(sent.options()).containsEntry(LlmRequest.OPTION_AGENT_SPEC, BROM)
+        .containsEntry(LlmRequest.OPTION_ACTIVE_EVENT, event);
+    assertThat(f.logs.records("ended")).singleElement().satisfies(r -> assertThat(r.value()).isEqualTo(finished));
+    assertThat(f.session.history("brom")).containsExactly(new HistoryEntry.Event(event, HistoryEntry.Disposition.INTERACTION));
+  }
+
+  @Test
+  void interruptEndsTheOldTurnBeforeTheNewOneStartsAndCancelsItsCall() {
+    f.llm.enqueue(Script.builder().text("<speech>Halt! Who goes").pause().text(" there?</speech>").complete("stop", null).build());
+    f.llm.enqueue(Script.of("<speech>Oh, it is you.</speech>"));
+    String first = f.session.interact("brom", f.event("Hello"));
+    f.answerState(BROM);
+    f.events.next(TurnEvent.Started.class, first);
+    f.events.next(TurnEvent.TagOpen.class, first);
+    f.events.next(TurnEvent.TagChunk.class, first);
+    Call firstCall = f.llm.awaitCall(0);
+    await().until(firstCall::paused);
+
+    InteractionEvent second = f.event("It's me!");
+    String secondId = f.session.interact("brom", second);
+
+    TurnEvent.Interrupted interrupted = f.events.next(TurnEvent.Interrupted.class, first);
+    assertThat(interrupted.reason()).isEqualTo(InterruptReason.SUPERSEDED);
+    assertThat(interrupted.byEventId()).isEqualTo(second.eventId());
+    await().until(firstCall::cancelled);
+    assertThat(f.llm.cancelCount()).isEqualTo(1);
+    var secondState = f.state.next();
+    assertThat(secondState.request().turnId()).isEqualTo(secondId);
+    // No close for the tag left open; nothing more for the old turn.
+    assertThat(f.events.events(first)).noneMatch(TurnEvent.TagClose.class::isInstance);
+    f.events.assertNoMoreEvents();
+
+    secondState.answer(BROM);
+    f.events.next(TurnEvent.Started.class, secondId);
+    assertThat(f.events.nextTerminal(secondId)).isInstanceOf(TurnEvent.Finished.class);
+    assertThat(f.events.events(first)).last().isEqualTo(interrupted);
+  }
+
+  @Test
+  void interruptWhileWaitingForStateEndsTheTurnWithoutStartingIt() {
+    String first = f.session.interact("brom", f.event("Hello"));
+    var firstState = f.state.next();
+    InteractionEvent secondEvent = f.event("Hello again");
+    String second = f.session.interact("brom", secondEvent);
+
+    assertThat(f.events.next()).isEqualTo(
+        new TurnEvent.Interrupted("brom", first, InterruptReason.SUPERSEDED, secondEvent.eventId()));
+    firstState.answer(BROM); // too late: ignored, no Started for the first turn
+    f.answerState(BROM);
+    assertThat(f.events.next()).isInstanceOf(TurnEvent.Started.class).extracting(TurnEvent::turnId).isEqualTo(second);
+    f.events.nextTerminal(second);
+    assertThat(f.events.events(first)).hasSize(1);
+    assertThat(f.llm.callCount()).isEqualTo(1);
+    assertThat(firstState.future()).isDone();
+  }
+
+  @Test
+  void queuedEventStartsAfterTheActiveTurnEndsAndALaterOneReplacesIt() {
+    EngineFixture.Streaming streaming = f.startStreaming(f.event("one"), EngineFixture.pausedSpeech("One"));
+    String first = streaming.turnId();
+    Call call = streaming.call();
+    f.events.next(TurnEvent.Started.class, first);
+    await().until(call::paused);
+
+    InteractionEvent replaced = f.event("two", OnBusy.QUEUE);
+    String replacedId = f.session.interact("brom", replaced);
+    InteractionEvent third = f.event("three", OnBusy.QUEUE);
+    String thirdId = f.session.interact("brom", third);
+
+    assertThat(replacedId).isNotNull().isNotEqualTo(first);
+    assertThat(thirdId).isNotNull().isNotEqualTo(replacedId);
+    assertThat(f.state.requests()).hasSize(1);
+    assertThat(f.session.history("brom")).contains(new HistoryEntry.Event(replaced, HistoryEntry.Disposition.DROPPED));
+
+    call.release();
+    f.events.nextTerminal(first);
+    StateRequest next = f.answerState(BROM);
+    assertThat(next.turnId()).isEqualTo(thirdId);
+    assertThat(next.eventId()).isEqualTo(third.eventId());
+    f.events.next(TurnEvent.Started.class, thirdId);
+    f.events.nextTerminal(thirdId);
+    assertThat(f.events.events(replacedId)).isEmpty();
+    assertThat(call.cancelled()).isFalse();
+  }
+
+  @Test
+  void interruptClearsTheQueuedEvent() {
+    EngineFixture.Streaming streaming = f.startStreaming(f.event("one"), Script.hanging("<speech>One"));
+    String first = streaming.turnId();
+    Call call = streaming.call();
+    InteractionEvent queued = f.event("two", OnBusy.QUEUE);
+    String queuedId = f.session.interact("brom", queued);
+
+    InteractionEvent urgent = f.event("three");
+    String urgentId = f.session.interact("brom", urgent);
+
+    f.events.nextTerminal(first);
+    await().until(call::cancelled);
+    assertThat(f.answerState(BROM).turnId()).isEqualTo(urgentId);
+    f.events.nextTerminal(urgentId);
+    assertThat(f.events.events(queuedId)).isEmpty();
+    assertThat(f.state.requests()).hasSize(2);
+    assertThat(f.session.history("brom")).extracting(e -> ((HistoryEntry.Event) e).event().text() + "/"
+        + ((HistoryEntry.Event) e).disposition()).containsExactly("one/INTERACTION", "two/DROPPED", "three/INTERACTION");
+  }
+
+  @Test
+  void droppedEventIsRecordedAndDisturbsNothing() {
+    EngineFixture.Streaming streaming = f.startStreaming(f.event("one"), EngineFixture.pausedSpeech("One"));
+    String first = streaming.turnId();
+    Call call = streaming.call();
+    await().until(call::paused);
+
+    InteractionEvent dropped = f.event("two", OnBusy.DROP);
+    assertThat(f.session.interact("brom", dropped)).isNull();
+
+    call.release();
+    TurnEvent terminal = f.events.nextTerminal(first);
+    assertThat(terminal).isInstanceOf(TurnEvent.Finished.class);
+    assertThat(f.session.history("brom")).last().isEqualTo(new HistoryEntry.Event(dropped, HistoryEntry.Disposition.DROPPED));
+    assertThat(f.state.requests()).hasSize(1);
+    assertThat(f.llm.cancelCount()).isZero();
+  }
+
+  @Test
+  void cancelTurnInterruptsTheActiveTurnAndClearsTheQueue() {
+    EngineFixture.Streaming streaming = f.startStreaming(f.event("one"), Script.hanging("<speech>Blah blah"));
+    String first = streaming.turnId();
+    Call call = streaming.call();
+    f.events.next(TurnEvent.Started.class, first);
+    InteractionEvent queued = f.event("two", OnBusy.QUEUE);
+    String queuedId = f.session.interact("brom", queued);
+
+    assertThat(f.session.cancelTurn("brom", "t-99")).isFalse();
+    assertThat(f.session.cancelTurn("brom", first)).isTrue();
+
+    TurnEvent.Interrupted interrupted = (TurnEvent.Interrupted) f.events.nextTerminal(first);
+    assertThat(interrupted.reason()).isEqualTo(InterruptReason.CANCELLED);
+    assertThat(interrupted.byEventId()).isNull();
+    await().until(call::cancelled);
+    assertThat(f.session.cancelTurn("brom", null)).isFalse();
+    assertThat(f.session.cancelTurn("nobody", null)).isFalse();
+    assertThat(f.session.history("brom")).last().isEqualTo(new HistoryEntry.Event(queued, HistoryEntry.Disposition.DROPPED));
+    assertThat(f.state.requests()).hasSize(1);
+    assertThat(f.events.events(queuedId)).isEmpty();
+    assertThat(f.session.activeTurnCount()).isZero();
+  }
+
+  @Test
+  void cancelTurnNamingTheQueuedTurnClearsOnlyThat() {
+    EngineFixture.Streaming streaming = f.startStreaming(f.event("one"), EngineFixture.pausedSpeech("One"));
+    String first = streaming.turnId();
+    Call call = streaming.call();
+    await().until(call::paused);
+    String queuedId = f.session.interact("brom", f.event("two", OnBusy.QUEUE));
+
+    assertThat(f.session.cancelTurn("brom", queuedId)).isTrue();
+    call.release();
+
+    assertThat(f.events.nextTerminal(first)).isInstanceOf(TurnEvent.Finished.class);
+    assertThat(call.cancelled()).isFalse();
+    assertThat(f.state.requests()).hasSize(1);
+  }
+
+  @Test
+  void resetAgentCancelsTheTurnAndForgetsHistoryAndSpec() {
+    EngineFixture.Streaming streaming = f.startStreaming(f.event("one"), Script.hanging("<speech>Blah"));
+    String first = streaming.turnId();
+    Call call = streaming.call();
+
+    f.session.resetAgent("brom");
+
+    assertThat(((TurnEvent.Interrupted) f.events.nextTerminal(first)).reason()).isEqualTo(InterruptReason.CANCELLED);
+    await().until(call::cancelled);
+    assertThat(f.session.history("brom")).isEmpty();
+    assertThat(f.logs.records("reset")).singleElement().satisfies(r -> assertThat(r.agentId()).isEqualTo("brom"));
+    assertThatThrownBy(() -> f.session.confirmTurn("brom", first, List.of(), false))
+        .isInstanceOfSatisfying(AgentRequestException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNKNOWN_TURN));
+  }
+
+  @Test
+  void shutdownInterruptsActiveTurnsAndStartsNoMore() {
+    EngineFixture.Streaming streaming = f.startStreaming(f.event("one"), Script.hanging("<speech>Blah"));
+    String first = streaming.turnId();
+    Call call = streaming.call();
+
+    f.session.shutdown();
+
+    assertThat(((TurnEvent.Interrupted) f.events.nextTerminal(first)).reason()).isEqualTo(InterruptReason.SHUTDOWN);
+    await().until(call::cancelled);
+    InteractionEvent late = f.event("anyone?");
+    assertThat(f.session.interact("brom", late)).isNull();
+    assertThat(f.session.history("brom")).last().isEqualTo(new HistoryEntry.Event(late, HistoryEntry.Disposition.DROPPED));
+    assertThat(f.session.activeTurnCount()).isZero();
+  }
+
+  @Test
+  void twoAgentsStreamAtOnceAndAnEventForOneNeverInterruptsTheOther() {
+    f.llm.enqueue(Script.builder().text("<speech>I am Brom").pause().text("</speech>").complete("stop", null).build());
+    EngineFixture.Streaming streaming = f.startStreaming(f.event("who are you?"), Script.builder().text("<speech>I am Mira").pause().text("</speech>").complete("stop", null).build());
+    String brom = streaming.turnId();
+    Call bromCall = streaming.call();
+    String mira = f.session.interact("mira", f.event("and you?"));
+    f.answerState(AgentSpec.builder("Mira").build());
+    Call miraCall = f.llm.awaitCall(1);
+    await().until(() -> bromCall.paused() && miraCall.paused());
+
+    // Both are streaming; a new event for mira interrupts mira only.
+    f.llm.enqueue(Script.of("<speech>Again?</speech>"));
+    String mira2 = f.session.interact("mira", f.event("again"));
+    await().until(() -> f.events.checker().terminal("mira", mira) != null);
+    assertThat(f.events.checker().terminal("mira", mira)).isInstanceOf(TurnEvent.Interrupted.class);
+    assertThat(f.events.checker().terminal("brom", brom)).isNull();
+    assertThat(bromCall.cancelled()).isFalse();
+    f.answerState(AgentSpec.builder("Mira").build());
+
+    bromCall.release();
+    await().until(() -> f.events.checker().terminal("brom", brom) != null
+        && f.events.checker().terminal("mira", mira2) != null);
+    assertThat(f.events.checker().terminal("brom", brom)).isInstanceOf(TurnEvent.Finished.class);
+    assertThat(f.events.checker().terminal("mira", mira2)).isInstanceOf(TurnEvent.Finished.class);
+    f.events.checker().assertAllEnded();
+  }
+
+  @Test
+  void listenerExceptionsAreSwallowed() {
+    f.engine.close();
+    try (AgentEngine engine = AgentEngine.builder().llmClient(f.llm).build()) {
+      List<TurnEvent> seen = new CopyOnWriteArrayList<>();
+      GameSession session = engine.openSession(null, ScriptedStateProvider.answering(BROM),
+          event -> {
+            seen.add(event);
+            throw new IllegalStateException("listener bug");
+          });
+      String turnId = session.interact("brom", InteractionEvent.of("e-1", "player", "hi"));
+      await().until(() -> !seen.isEmpty() && seen.get(seen.size() - 1).terminal());
+      assertThat(seen.get(0)).isInstanceOf(TurnEvent.Started.class);
+      assertThat(seen).allMatch(e -> e.turnId().equals(turnId));
+      assertThat(seen).filteredOn(TurnEvent.TagClose.class::isInstance).hasSize(1);
+      assertThat(session.id()).matches("[0-9a-f]{32}");
+    }
+  }
+
+  @Test
+  void listenerMayCallBackIntoTheSession() {
+    f.llm.enqueue(Script.builder().text("<speech>Hi").pause().text("</speech>").complete("stop", null).build());
+    f.llm.enqueue(Script.of("<speech>Hi.</speech><emotion>happy</emotion>"));
+    TurnRecorder recorder = new TurnRecorder();
+    GameSession[] session = new GameSession[1];
+    session[0] = f.engine.openSession(null, ScriptedStateProvider.answering(BROM), event -> {
+      recorder.onEvent(event);
+      if (event instanceof TurnEvent.TagOpen open && open.turnId().equals("t-1")) {
+        session[0].cancelTurn("brom", null); // ends t-1 after the events already produced
+      } else if (event instanceof TurnEvent.Interrupted) {
+        session[0].interact("brom", InteractionEvent.of("e-2", "player", "again"));
+      }
+    });
+
+    session[0].interact("brom", InteractionEvent.of("e-1", "player", "hi"));
+
+    recorder.nextTerminal("t-2");
+    assertThat(recorder.events()).extracting(e -> e.turnId() + ":" + e.getClass().getSimpleName()).containsExactly(
+        "t-1:Started", "t-1:TagOpen", "t-1:TagChunk", "t-1:Interrupted",
+        "t-2:Started", "t-2:TagOpen", "t-2:TagChunk", "t-2:TagClose", "t-2:TagOpen", "t-2:TagChunk", "t-2:TagClose",
+        "t-2:Finished");
+    assertThat(f.llm.calls().get(0).cancelRequested()).isTrue();
+    recorder.checker().assertAllEnded();
+  }
+
+  @Test
+  void synchronousClientAndProviderDeliverTheWholeTurnInsideInteract() {
+    try (AgentEngine engine = AgentEngine.builder().llmClient(new InstantLlmClient("<speech>Hi.</speech>")).build()) {
+      TurnRecorder recorder = new TurnRecorder();
+      GameSession session = engine.openSession(null, ScriptedStateProvider.answering(BROM), recorder);
+
+      String turnId = session.interact("brom", InteractionEvent.of("e-1", "player", "hi"));
+
+      assertThat(recorder.events()).extracting(e -> e.getClass().getSimpleName())
+          .containsExactly("Started", "TagOpen", "TagChunk", "TagClose", "Finished");
+      assertThat(recorder.events()).allMatch(e -> e.turnId().equals(turnId));
+      recorder.checker().assertAllEnded();
+      assertThat(engine.activeTurnCount()).isZero();
+    }
+  }
+
+  @Test
+  void detachCancelsUpstreamSilentlyAndAttachResumes() {
+    EngineFixture.Streaming streaming = f.startStreaming(f.event("one"), Script.hanging("<speech>Blah"));
+    String first = streaming.turnId();
+    Call call = streaming.call();
+    f.events.next(TurnEvent.Started.class, first);
+
+    f.session.detach();
+
+    await().until(call::cancelled);
+    assertThat(f.session.activeTurnCount()).isZero();
+    assertThat(f.logs.records("closed")).hasSize(1);
+    assertThat(f.logs.records("ended")).singleElement()
+        .satisfies(r -> assertThat(r.value()).isInstanceOf(TurnEvent.Interrupted.class));
+    InteractionEvent whileAway = f.event("anyone?");
+    assertThat(f.session.interact("brom", whileAway)).isNull();
+    f.session.detach();
+    assertThat(f.logs.records("closed")).hasSize(1);
+
+    TurnRecorder resumed = new TurnRecorder();
+    f.session.attach(ScriptedStateProvider.answering(BROM), resumed);
+    assertThat(f.session.detach(f.events)).isFalse();
+    String next = f.session.interact("brom", f.event("back"));
+    assertThat(resumed.nextTerminal(next)).isInstanceOf(TurnEvent.Finished.class);
+    assertThat(f.events.events()).noneMatch(e -> e.turnId().equals(next) || e.terminal());
+    assertThat(f.session.history("brom")).extracting(e -> ((HistoryEntry.Event) e).disposition())
+        .containsExactly(HistoryEntry.Disposition.INTERACTION, HistoryEntry.Disposition.DROPPED,
+            HistoryEntry.Disposition.INTERACTION);
+    resumed.checker().assertAllEnded();
+  }
+}

@@ -1,0 +1,82 @@
+package dev.gameagent.llm.internal;
+
+import dev.gameagent.core.llm.LlmCompletion;
+import dev.gameagent.core.llm.LlmException;
+import dev.gameagent.core.llm.LlmStreamHandler;
+import java.util.List;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One offline answer being streamed: each piece is delivered by its own task on the offline
+ * client's scheduler, which schedules the next one, so pieces arrive in order and one at a time,
+ * never on the caller's thread. Cancel drops the pending task; see {@link GuardedCall}.
+ */
+final class OfflineCall extends GuardedCall {
+  private final List<String> pieces;
+  private final LlmCompletion completion;
+  private final ScheduledExecutorService scheduler;
+  private final long periodNanos;
+  private volatile Future<?> pending;
+  private int next;
+
+  /** @param periodNanos the pause before each piece; 0 for none */
+  OfflineCall(LlmStreamHandler handler, List<String> pieces, LlmCompletion completion,
+      ScheduledExecutorService scheduler, long periodNanos) {
+    super(handler);
+    this.pieces = pieces;
+    this.completion = completion;
+    this.scheduler = scheduler;
+    this.periodNanos = periodNanos;
+  }
+
+  void start() {
+    lock.lock();
+    try {
+      scheduleNext();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Holds the lock. */
+  private void scheduleNext() {
+    try {
+      pending = periodNanos == 0
+          ? scheduler.submit(this::step)
+          : scheduler.schedule(this::step, periodNanos, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      deliverError(new LlmException("the offline model is closed", 0, false, e));
+    }
+  }
+
+  private void step() {
+    lock.lock();
+    try {
+      if (!isOpen()) {
+        return;
+      }
+      if (next < pieces.size() && !deliverText(pieces.get(next++))) {
+        return;
+      }
+      if (next < pieces.size()) {
+        scheduleNext();
+      } else {
+        pending = null;
+        deliverComplete(completion);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  protected void closeUpstream() {
+    Future<?> p = pending;
+    if (p != null) {
+      p.cancel(false);
+    }
+  }
+}

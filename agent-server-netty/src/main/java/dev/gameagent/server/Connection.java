@@ -1,0 +1,257 @@
+package dev.gameagent.server;
+
+import dev.gameagent.core.AgentRequestException;
+import dev.gameagent.core.AgentSpec;
+import dev.gameagent.core.AgentStateProvider;
+import dev.gameagent.core.ErrorCode;
+import dev.gameagent.core.GameSession;
+import dev.gameagent.core.StateRequest;
+import dev.gameagent.core.TurnEvent;
+import dev.gameagent.core.TurnListener;
+import dev.gameagent.protocol.ClientMessage;
+import dev.gameagent.protocol.ProtocolException;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WebSocket connection bound to one {@link GameSession}: it turns client messages into session
+ * calls, and is the session's {@link AgentStateProvider} and {@link TurnListener}.
+ *
+ * <p>Threading: client messages arrive on the channel's event loop; turn events and state requests
+ * arrive on engine threads. Every outgoing message goes through {@link Outbound}, which keeps call
+ * order. Nothing here blocks.
+ */
+final class Connection implements AgentStateProvider, TurnListener {
+  private static final Logger log = LoggerFactory.getLogger(Connection.class);
+
+  /** A {@code get_agent_state} waiting for its snapshot. */
+  private record PendingState(String agentId, CompletableFuture<AgentSpec> future) {}
+
+  private final ServerContext server;
+  private final Outbound out;
+  private final String remote;
+  private final Map<String, PendingState> pendingStates = new ConcurrentHashMap<>();
+  /** Event-loop confined, like {@link #onText}. */
+  private final RateLimiter rateLimiter;
+  private volatile GameSession session;
+  private volatile boolean takenOver;
+
+  Connection(ServerContext server, Channel channel) {
+    this.server = server;
+    this.out = new Outbound(channel, server.config().maxQueuedBytes());
+    this.remote = String.valueOf(channel.remoteAddress());
+    this.rateLimiter = new RateLimiter(server.config().rateLimit(), System::nanoTime);
+  }
+
+  Outbound outbound() {
+    return out;
+  }
+
+  /** The session id, or null before {@link #open}. */
+  String sessionId() {
+    GameSession s = session;
+    return s == null ? null : s.id();
+  }
+
+  /**
+   * Binds the connection to its session after the handshake and sends {@code session_started}.
+   * Runs on the event loop, before any client message is read, so {@code session_started} is first.
+   */
+  void open(String requestedSessionId) {
+    SessionRegistry.Attached<GameSession, Connection> attached = server.sessions().attach(requestedSessionId, this,
+        id -> server.engine().openSession(id, this, this),
+        GameSession::id,
+        // attach() cancels the previous connection's turns upstream, silently.
+        (stored, previous) -> previous.takenOver(),
+        stored -> stored.attach(this, this));
+    session = attached.session();
+    String id = session.id();
+    out.send(Unpooled.wrappedBuffer(server.codec().sessionStarted(id, ServerContext.SERVER_NAME, server.version(),
+        attached.resumed())));
+    server.logStore().sessionOpened(id, attached.resumed(), remote);
+    log.atInfo().addKeyValue("session", id).addKeyValue("remote", remote).addKeyValue("resumed", attached.resumed())
+        .addKeyValue("event", "session_started").log("session started");
+    if (attached.previousOwner() != null) {
+      log.atInfo().addKeyValue("session", id).addKeyValue("event", "takeover")
+          .log("session taken over by a new connection; closing the old one with 4000");
+    }
+  }
+
+  /** One client text message. Runs on the event loop. */
+  void onText(String text) {
+    GameSession s = session;
+    if (s == null || takenOver) {
+      return;
+    }
+    if (!rateLimiter.tryAcquire()) {
+      sendError(ErrorCode.RATE_LIMITED, "too many messages: at most " + server.config().rateLimit()
+          + " a second on average; this one was ignored", null);
+      return;
+    }
+    ClientMessage message = null;
+    try {
+      message = server.codec().decode(text, s::newEventId);
+      dispatch(s, message);
+    } catch (ProtocolException e) {
+      log.atDebug().addKeyValue("session", s.id()).addKeyValue("code", e.code().wireName())
+          .addKeyValue("in_reply_to", e.inReplyTo()).log("rejected client message: {}", e.getMessage());
+      out.send(Unpooled.wrappedBuffer(server.codec().error(e)));
+    } catch (AgentRequestException e) {
+      log.atDebug().addKeyValue("session", s.id()).addKeyValue("code", e.code().wireName())
+          .addKeyValue("in_reply_to", message.type()).log("request refused: {}", e.getMessage());
+      sendError(e.code(), e.getMessage(), message);
+    } catch (RuntimeException e) {
+      String type = message == null ? null : message.type();
+      log.atError().addKeyValue("session", s.id()).addKeyValue("in_reply_to", type).setCause(e)
+          .log("internal error handling a client message");
+      sendError(ErrorCode.INTERNAL, "internal server error", message);
+    }
+  }
+
+  /** Sends an {@code error} answering {@code message} (null when it could not be decoded). */
+  void sendError(ErrorCode code, String text, ClientMessage message) {
+    MessageIds ids = MessageIds.of(message);
+    out.send(Unpooled.wrappedBuffer(server.codec().error(code, text, ids.type(), ids.agentId(), ids.turnId(),
+        ids.requestId())));
+  }
+
+  private void dispatch(GameSession s, ClientMessage message) {
+    if (message instanceof ClientMessage.Ping ping) {
+      out.send(Unpooled.wrappedBuffer(server.codec().pong(ping.id(), server.clock().millis())));
+    } else if (message instanceof ClientMessage.InteractionEventMessage m) {
+      String turnId = s.interact(m.agentId(), m.event());
+      log.atDebug().addKeyValue("session", s.id()).addKeyValue("agent", m.agentId())
+          .addKeyValue("event", m.event().eventId()).addKeyValue("turn", turnId)
+          .addKeyValue("on_busy", m.event().onBusy().wireName()).log("interaction event");
+    } else if (message instanceof ClientMessage.NotificationEventMessage m) {
+      s.notify(m.agentIds(), m.event());
+    } else if (message instanceof ClientMessage.AgentStateSnapshot m) {
+      onSnapshot(s, m);
+    } else if (message instanceof ClientMessage.AgentTurnResult m) {
+      if (m.tags() != null) {
+        s.confirmTurn(m.agentId(), m.turnId(), m.tags(), m.interrupted());
+      } else {
+        s.confirmTurnText(m.agentId(), m.turnId(), m.buffer(), m.interrupted());
+      }
+    } else if (message instanceof ClientMessage.ToolResultsMessage m) {
+      s.submitToolResults(m.agentId(), m.turnId(), m.results());
+    } else if (message instanceof ClientMessage.CancelTurn m) {
+      s.cancelTurn(m.agentId(), m.turnId());
+    } else if (message instanceof ClientMessage.ResetAgent m) {
+      s.resetAgent(m.agentId());
+      log.atInfo().addKeyValue("session", s.id()).addKeyValue("agent", m.agentId()).addKeyValue("event", "reset_agent")
+          .log("agent reset");
+    } else {
+      throw new IllegalStateException("unhandled message type " + message.type());
+    }
+  }
+
+  /**
+   * A snapshot answers the pending {@code get_agent_state} with its {@code request_id} and agent;
+   * any other (unsolicited, or later than the state timeout) replaces the agent's cached spec.
+   */
+  private void onSnapshot(GameSession s, ClientMessage.AgentStateSnapshot m) {
+    AgentSpec spec = m.spec();
+    PendingState pending = m.requestId() == null ? null : pendingStates.get(m.requestId());
+    if (pending != null && pending.agentId().equals(m.agentId())
+        && pendingStates.remove(m.requestId(), pending) && pending.future().complete(spec)) {
+      return;
+    }
+    s.updateSpec(m.agentId(), spec);
+  }
+
+  /** Sends {@code get_agent_state} and completes when the snapshot arrives; the engine applies the timeout. */
+  @Override
+  public CompletionStage<AgentSpec> requestState(StateRequest request) {
+    CompletableFuture<AgentSpec> future = new CompletableFuture<>();
+    PendingState pending = new PendingState(request.agentId(), future);
+    pendingStates.put(request.requestId(), pending);
+    out.send(Unpooled.wrappedBuffer(server.codec().getAgentState(request)));
+    // Past the timeout the engine has moved on; a snapshot arriving then is unsolicited.
+    try {
+      out.channel().eventLoop().schedule(() -> pendingStates.remove(request.requestId(), pending),
+          server.config().stateTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      pendingStates.remove(request.requestId(), pending);
+    }
+    return future;
+  }
+
+  @Override
+  public void onEvent(TurnEvent event) {
+    out.send(Unpooled.wrappedBuffer(server.codec().turnEvent(event)));
+    // DEBUG: the engine already logs each turn's outcome and timings at INFO.
+    if (event instanceof TurnEvent.Started started) {
+      log.atDebug().addKeyValue("session", sessionId()).addKeyValue("agent", started.agentId())
+          .addKeyValue("turn", started.turnId()).addKeyValue("event", "agent_turn_started")
+          .addKeyValue("cause", started.cause().wireName()).addKeyValue("model", started.model())
+          .addKeyValue("messages", started.prompt().messageCount()).log("turn started");
+    } else if (event instanceof TurnEvent.Finished f) {
+      log.atDebug().addKeyValue("session", sessionId()).addKeyValue("agent", f.agentId())
+          .addKeyValue("turn", f.turnId()).addKeyValue("event", "agent_turn_finished")
+          .addKeyValue("finish_reason", f.finishReason())
+          .addKeyValue("state_ms", f.timing() == null ? null : f.timing().stateMs())
+          .addKeyValue("first_token_ms", f.timing() == null ? null : f.timing().firstTokenMs())
+          .addKeyValue("total_ms", f.timing() == null ? null : f.timing().totalMs())
+          .addKeyValue("error", f.error() == null ? null : f.error().code().wireName()).log("turn finished");
+    } else if (event instanceof TurnEvent.Interrupted i) {
+      log.atDebug().addKeyValue("session", sessionId()).addKeyValue("agent", i.agentId())
+          .addKeyValue("turn", i.turnId()).addKeyValue("event", "agent_turn_interrupted")
+          .addKeyValue("reason", i.reason().wireName()).log("turn interrupted");
+    } else if (log.isTraceEnabled()) {
+      log.atTrace().addKeyValue("session", sessionId()).addKeyValue("agent", event.agentId())
+          .addKeyValue("turn", event.turnId()).log("{}", event);
+    }
+  }
+
+  /** A frame the server does not accept (binary), answered with {@code unsupported_frame}. */
+  void onUnsupportedFrame(String what) {
+    if (session != null && !takenOver) {
+      sendError(ErrorCode.UNSUPPORTED_FRAME, what + " frames are not supported; send JSON text frames", null);
+    }
+  }
+
+  /** A text frame that is not UTF-8. */
+  void onInvalidUtf8() {
+    if (session != null && !takenOver) {
+      sendError(ErrorCode.INVALID_JSON, "the text frame is not valid UTF-8", null);
+    }
+  }
+
+  /** Another connection resumed this session: close with 4000 after what was already queued. */
+  void takenOver() {
+    takenOver = true;
+    out.close(4000, "session taken over by another connection");
+  }
+
+  /** The server is stopping: end every active turn with reason {@code shutdown}. */
+  void shutdownTurns() {
+    GameSession s = session;
+    if (s != null && !takenOver) {
+      s.shutdown();
+    }
+  }
+
+  /** The channel closed. Cancels the session's turns upstream unless another connection took it over. */
+  void closed() {
+    GameSession s = session;
+    if (s != null && server.sessions().release(s.id(), this, System.nanoTime())) {
+      // Cancels the turns upstream and has the log store write the conversation log.
+      s.detach();
+      log.atInfo().addKeyValue("session", s.id()).addKeyValue("remote", remote).addKeyValue("event", "disconnected")
+          .log("connection closed; session kept for resume");
+    }
+    // After the detach, so that no turn reacts to these by sending to this closed connection.
+    pendingStates.values().forEach(p -> p.future().completeExceptionally(new CancellationException("connection closed")));
+    pendingStates.clear();
+  }
+}

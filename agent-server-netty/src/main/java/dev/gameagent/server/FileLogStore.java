@@ -1,0 +1,310 @@
+package dev.gameagent.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gameagent.core.HistoryEntry;
+import dev.gameagent.core.LogStore;
+import dev.gameagent.core.TurnEvent;
+import dev.gameagent.core.llm.LlmRequest;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's {@link LogStore}: JSON lines under the logs folder, one folder per session and one
+ * file per agent, plus {@code session.jsonl} and, when the connection closes,
+ * {@code conversation.txt}.
+ *
+ * <pre>
+ * logs/
+ *   &lt;session&gt;-&lt;hash&gt;/
+ *     session.jsonl             opened, resumed, closed
+ *     &lt;agent&gt;-&lt;hash&gt;.jsonl        history entries, LLM requests, turn outcomes, resets
+ *     conversation.txt          readable, rewritten on every disconnect
+ * </pre>
+ *
+ * <p>Threading: callers (engine and event-loop threads) only enqueue; one writer thread owns every
+ * file, appends each record as it is dequeued and flushes whenever the queue runs dry, so a crash
+ * loses at most what was still queued. {@link #close()} drains the queue first.
+ */
+final class FileLogStore implements LogStore, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(FileLogStore.class);
+  private static final String SESSION_FILE = "session.jsonl";
+  private static final String CONVERSATION_FILE = "conversation.txt";
+  private static final int MAX_OPEN_FILES = 128;
+
+  private final Path root;
+  private final Clock clock;
+  private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
+  private final Thread writer;
+  private volatile boolean closed;
+
+  /** Owned by the writer thread: open files, least recently used first. */
+  private final Map<Path, BufferedWriter> open = new LinkedHashMap<>(16, 0.75f, true);
+  private final Map<String, String> names = new java.util.HashMap<>();
+
+  FileLogStore(Path root, Clock clock) {
+    this.root = root.toAbsolutePath().normalize();
+    this.clock = clock;
+    this.writer = new Thread(this::run, "game-agent-log-writer");
+    this.writer.setDaemon(true);
+    this.writer.start();
+  }
+
+  Path root() {
+    return root;
+  }
+
+  /** The folder of a session's files. */
+  Path sessionDir(String sessionId) {
+    return LogFileNames.resolveInside(root, nameOf(sessionId));
+  }
+
+  /** The JSON lines file of one agent of a session. */
+  Path agentFile(String sessionId, String agentId) {
+    Path dir = sessionDir(sessionId);
+    return LogFileNames.resolveInside(dir, nameOf(agentId) + ".jsonl");
+  }
+
+  /** Remembers recent names: every record needs two, and each costs a SHA-256. */
+  private String nameOf(String id) {
+    synchronized (names) {
+      if (names.size() > 4096) {
+        names.clear();
+      }
+      return names.computeIfAbsent(id, LogFileNames::forId);
+    }
+  }
+
+  Path conversationFile(String sessionId) {
+    return LogFileNames.resolveInside(sessionDir(sessionId), CONVERSATION_FILE);
+  }
+
+  @Override
+  public void historyAppended(String sessionId, String agentId, HistoryEntry entry) {
+    Instant now = clock.instant();
+    submit(() -> append(agentFile(sessionId, agentId), LogRecords.history(sessionId, agentId, entry, now)));
+  }
+
+  @Override
+  public void llmRequest(String sessionId, String agentId, String turnId, LlmRequest request) {
+    Instant now = clock.instant();
+    submit(() -> append(agentFile(sessionId, agentId), LogRecords.llmRequest(sessionId, agentId, turnId, request, now)));
+  }
+
+  @Override
+  public void turnEnded(String sessionId, TurnEvent terminal) {
+    Instant now = clock.instant();
+    submit(() -> append(agentFile(sessionId, terminal.agentId()), LogRecords.turnEnded(sessionId, terminal, now)));
+  }
+
+  @Override
+  public void agentReset(String sessionId, String agentId) {
+    Instant now = clock.instant();
+    submit(() -> append(agentFile(sessionId, agentId), LogRecords.agentReset(sessionId, agentId, now)));
+  }
+
+  /** A connection opened or resumed the session. */
+  void sessionOpened(String sessionId, boolean resumed, String remote) {
+    Instant now = clock.instant();
+    submit(() -> append(sessionFile(sessionId),
+        LogRecords.session(resumed ? "session_resumed" : "session_opened", sessionId, now).put("remote", remote)));
+  }
+
+  @Override
+  public void sessionClosed(String sessionId) {
+    Instant now = clock.instant();
+    submit(() -> {
+      append(sessionFile(sessionId), LogRecords.session("session_closed", sessionId, now));
+      writeConversation(sessionId);
+    });
+  }
+
+  /** Completes once everything submitted before this call is on disk. */
+  CompletableFuture<Void> flush() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    if (!submit(() -> done.complete(null))) {
+      done.complete(null);
+    }
+    return done;
+  }
+
+  /** Writes what is queued, closes every file and stops the writer thread. Blocks up to 10 s. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    queue.add(() -> {
+      throw new StopWriter();
+    });
+    try {
+      writer.join(TimeUnit.SECONDS.toMillis(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private Path sessionFile(String sessionId) {
+    return LogFileNames.resolveInside(sessionDir(sessionId), SESSION_FILE);
+  }
+
+  private boolean submit(Runnable task) {
+    if (closed) {
+      log.warn("log store closed; record dropped");
+      return false;
+    }
+    queue.add(task);
+    return true;
+  }
+
+  private void run() {
+    try {
+      while (true) {
+        Runnable task = queue.take();
+        try {
+          task.run();
+        } catch (StopWriter stop) {
+          break;
+        } catch (RuntimeException e) {
+          log.warn("session log write failed", e);
+        }
+        if (queue.isEmpty()) {
+          flushAll();
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      drainOnStop();
+      closeAll();
+    }
+  }
+
+  private void drainOnStop() {
+    Runnable task;
+    while ((task = queue.poll()) != null) {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        // Late records after close are best effort.
+      }
+    }
+  }
+
+  private void append(Path file, ObjectNode record) {
+    try {
+      BufferedWriter w = writer(file);
+      w.write(LogRecords.JSON.writeValueAsString(record));
+      w.write('\n');
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private BufferedWriter writer(Path file) throws IOException {
+    BufferedWriter w = open.get(file);
+    if (w == null) {
+      Files.createDirectories(file.getParent());
+      w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      open.put(file, w);
+      if (open.size() > MAX_OPEN_FILES) {
+        Iterator<Map.Entry<Path, BufferedWriter>> eldest = open.entrySet().iterator();
+        closeQuietly(eldest.next().getValue());
+        eldest.remove();
+      }
+    }
+    return w;
+  }
+
+  private void writeConversation(String sessionId) {
+    Path dir = sessionDir(sessionId);
+    Map<String, List<JsonNode>> agents = new LinkedHashMap<>();
+    try {
+      // Close this session's files first: they are complete until a resume reopens them.
+      open.entrySet().removeIf(e -> {
+        if (e.getKey().startsWith(dir)) {
+          closeQuietly(e.getValue());
+          return true;
+        }
+        return false;
+      });
+      List<Path> files = new ArrayList<>();
+      try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*.jsonl")) {
+        stream.forEach(files::add);
+      }
+      files.sort(null);
+      for (Path file : files) {
+        if (file.getFileName().toString().equals(SESSION_FILE)) {
+          continue;
+        }
+        List<JsonNode> lines = new ArrayList<>();
+        String agentId = null;
+        for (String raw : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+          if (raw.isBlank()) {
+            continue;
+          }
+          JsonNode node = LogRecords.JSON.readTree(raw);
+          agentId = node.path("agent_id").asText(agentId);
+          lines.add(node);
+        }
+        agents.put(agentId == null ? file.getFileName().toString() : agentId, lines);
+      }
+      Files.writeString(LogFileNames.resolveInside(dir, CONVERSATION_FILE), ConversationLog.render(sessionId, agents),
+          StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void flushAll() {
+    for (BufferedWriter w : open.values()) {
+      try {
+        w.flush();
+      } catch (IOException e) {
+        log.warn("session log flush failed", e);
+      }
+    }
+  }
+
+  private void closeAll() {
+    open.values().forEach(FileLogStore::closeQuietly);
+    open.clear();
+  }
+
+  private static void closeQuietly(BufferedWriter w) {
+    try {
+      w.close();
+    } catch (IOException e) {
+      log.warn("session log close failed", e);
+    }
+  }
+
+  /** Tells the writer thread to stop after what is queued before it. */
+  private static final class StopWriter extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StopWriter() {
+      super(null, null, false, false);
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package dev.gameagent.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every message the server sends on one connection, in the order {@link #send} and {@link #close}
+ * are called.
+ *
+ * <p>Ordering: each call, from any thread, the event loop's own included, becomes one task on the
+ * channel's event loop; the loop runs tasks in submission order, so messages reach the socket in
+ * call order. (A direct write from the event loop would overtake tasks other threads had already
+ * queued, which is why there is none.)
+ *
+ * <p>Bounds: {@link #queuedBytes()} counts what was handed over and is not yet on the socket; past
+ * the hard cap the connection is closed with 1008 rather than letting a slow client hold memory.
+ */
+final class Outbound {
+  private static final Logger log = LoggerFactory.getLogger(Outbound.class);
+  /** How long a close frame may take to get out before the socket is closed anyway. */
+  private static final long CLOSE_GRACE_MS = 1000;
+
+  private final Channel channel;
+  private final long maxQueuedBytes;
+  private final AtomicLong queued = new AtomicLong();
+  private final AtomicBoolean closing = new AtomicBoolean();
+
+  Outbound(Channel channel, long maxQueuedBytes) {
+    this.channel = channel;
+    this.maxQueuedBytes = maxQueuedBytes;
+  }
+
+  Channel channel() {
+    return channel;
+  }
+
+  long queuedBytes() {
+    return queued.get();
+  }
+
+  /** Queues one text message (UTF-8 JSON); takes ownership of {@code json}. */
+  void send(ByteBuf json) {
+    if (closing.get()) {
+      json.release();
+      return;
+    }
+    int size = json.readableBytes();
+    if (queued.addAndGet(size) > maxQueuedBytes) {
+      queued.addAndGet(-size);
+      json.release();
+      log.atWarn().addKeyValue("remote", channel.remoteAddress()).addKeyValue("queued_bytes", queued.get())
+          .log("client too slow: queued bytes over the limit, closing");
+      close(1008, "too much queued: client too slow");
+      return;
+    }
+    execute(() -> channel.writeAndFlush(new TextWebSocketFrame(json))
+        .addListener(f -> queued.addAndGet(-size)), json);
+  }
+
+  /**
+   * Queues a close frame after everything sent so far, then closes the socket; the first call wins.
+   * Messages sent after it are dropped.
+   */
+  void close(int code, String reason) {
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
+    execute(() -> {
+      if (!channel.isActive()) {
+        return;
+      }
+      channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+      channel.eventLoop().schedule(() -> {
+        channel.close();
+      }, CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
+    }, null);
+  }
+
+  boolean isClosing() {
+    return closing.get();
+  }
+
+  private void execute(Runnable task, ByteBuf owned) {
+    try {
+      channel.eventLoop().execute(task);
+    } catch (RejectedExecutionException e) {
+      // The event loop is shutting down: nothing can be sent any more.
+      if (owned != null) {
+        owned.release();
+      }
+    }
+  }
+}

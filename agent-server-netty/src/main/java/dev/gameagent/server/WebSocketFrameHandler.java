@@ -1,0 +1,165 @@
+package dev.gameagent.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last handler of a connection: after the handshake it binds a {@link Connection}, then hands
+ * it each whole message (fragments already joined). Text must be strict UTF-8; binary frames are
+ * answered with {@code unsupported_frame}. It also keeps the connection alive (ping when nothing was
+ * written for a while, close when nothing was read), closes a message over the size limit with 1009
+ * and a client that stays unwritable too long with 1008. Runs on the event loop; one instance per
+ * channel.
+ */
+final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+  private static final Logger log = LoggerFactory.getLogger(WebSocketFrameHandler.class);
+
+  private final ServerContext server;
+  private final ConnectionGroup connections;
+  private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+      .onMalformedInput(CodingErrorAction.REPORT)
+      .onUnmappableCharacter(CodingErrorAction.REPORT);
+  private Connection connection;
+  private ScheduledFuture<?> unwritableTimer;
+
+  WebSocketFrameHandler(ServerContext server, ConnectionGroup connections) {
+    this.server = server;
+    this.connections = connections;
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete handshake) {
+      connection = new Connection(server, ctx.channel());
+      if (!connections.add(connection)) {
+        connection.outbound().close(1001, "server shutting down");
+        return;
+      }
+      connection.open(HttpRequestHandler.sessionIdOf(handshake.requestUri()));
+    } else if (evt instanceof IdleStateEvent idle) {
+      if (idle.state() == IdleState.READER_IDLE) {
+        log.atInfo().addKeyValue("session", connection == null ? null : connection.sessionId())
+            .addKeyValue("remote", ctx.channel().remoteAddress()).addKeyValue("event", "idle_timeout")
+            .log("no traffic for {} ms; closing", server.config().idleTimeout().toMillis());
+        if (connection != null) {
+          connection.outbound().close(1001, "idle timeout");
+        } else {
+          ctx.close();
+        }
+      } else if (idle.state() == IdleState.WRITER_IDLE && connection != null && !connection.outbound().isClosing()) {
+        // A control frame between whole messages: it cannot split a turn's messages.
+        ctx.writeAndFlush(new PingWebSocketFrame());
+      }
+    } else {
+      super.userEventTriggered(ctx, evt);
+    }
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+    if (connection == null) {
+      return;
+    }
+    if (frame instanceof TextWebSocketFrame) {
+      String text;
+      try {
+        text = decodeUtf8(frame.content());
+      } catch (CharacterCodingException e) {
+        connection.onInvalidUtf8();
+        return;
+      }
+      connection.onText(text);
+    } else if (frame instanceof BinaryWebSocketFrame) {
+      connection.onUnsupportedFrame("binary");
+    } else if (!(frame instanceof CloseWebSocketFrame)) {
+      connection.onUnsupportedFrame(frame.getClass().getSimpleName());
+    }
+  }
+
+  private String decodeUtf8(ByteBuf content) throws CharacterCodingException {
+    ByteBuffer bytes = content.nioBufferCount() == 1
+        ? content.nioBuffer() : ByteBuffer.wrap(io.netty.buffer.ByteBufUtil.getBytes(content));
+    CharBuffer chars = utf8.reset().decode(bytes);
+    return chars.toString();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    if (!ctx.channel().isWritable()) {
+      if (unwritableTimer == null) {
+        long limit = server.config().unwritableTimeout().toMillis();
+        unwritableTimer = ctx.executor().schedule(() -> {
+          unwritableTimer = null;
+          if (!ctx.channel().isWritable() && ctx.channel().isActive()) {
+            log.atWarn().addKeyValue("session", connection == null ? null : connection.sessionId())
+                .addKeyValue("event", "slow_client").log("client not reading for {} ms; closing", limit);
+            // The close frame could not get through a full buffer: close the socket.
+            ctx.close();
+          }
+        }, limit, TimeUnit.MILLISECONDS);
+      }
+    } else if (unwritableTimer != null) {
+      unwritableTimer.cancel(false);
+      unwritableTimer = null;
+    }
+    super.channelWritabilityChanged(ctx);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (unwritableTimer != null) {
+      unwritableTimer.cancel(false);
+    }
+    if (connection != null) {
+      connections.remove(connection);
+      connection.closed();
+    }
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof TooLongFrameException || cause instanceof CorruptedFrameException
+        && cause.getMessage() != null && cause.getMessage().contains("Max frame length")) {
+      log.atInfo().addKeyValue("session", connection == null ? null : connection.sessionId())
+          .addKeyValue("event", "message_too_big").log("message over {} bytes; closing with 1009",
+              server.config().maxMessageBytes());
+      if (connection != null) {
+        connection.outbound().close(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(),
+            "message over " + server.config().maxMessageBytes() + " bytes");
+      } else {
+        ctx.close();
+      }
+    } else if (cause instanceof IOException) {
+      log.atDebug().addKeyValue("remote", ctx.channel().remoteAddress()).log("connection error: {}", cause.toString());
+      ctx.close();
+    } else {
+      log.atWarn().addKeyValue("session", connection == null ? null : connection.sessionId()).setCause(cause)
+          .log("unexpected error on a connection; closing");
+      ctx.close();
+    }
+  }
+}

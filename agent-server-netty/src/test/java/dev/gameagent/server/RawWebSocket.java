@@ -1,0 +1,131 @@
+package dev.gameagent.server;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A bare WebSocket client over a socket, for frames a well-behaved library will not send: invalid
+ * UTF-8 in a text frame, a message split into fragments. Blocking, with a socket read timeout;
+ * test use only.
+ */
+final class RawWebSocket implements AutoCloseable {
+  static final int TEXT = 1;
+  static final int BINARY = 2;
+  static final int CONTINUATION = 0;
+  static final int CLOSE = 8;
+  static final int PING = 9;
+
+  /** One frame read from the server. */
+  record Frame(int opcode, byte[] payload) {
+    String text() {
+      return new String(payload, StandardCharsets.UTF_8);
+    }
+
+    int closeCode() {
+      return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : -1;
+    }
+  }
+
+  private final Socket socket;
+  private final DataInputStream in;
+  private final OutputStream out;
+
+  RawWebSocket(int port, String path) throws IOException {
+    socket = new Socket("127.0.0.1", port);
+    socket.setSoTimeout(20_000);
+    out = socket.getOutputStream();
+    byte[] nonce = new byte[16];
+    ThreadLocalRandom.current().nextBytes(nonce);
+    String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
+        + "Connection: Upgrade\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce)
+        + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    out.write(request.getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    in = new DataInputStream(socket.getInputStream());
+    String status = readHeaders(in);
+    if (!status.startsWith("HTTP/1.1 101")) {
+      throw new IOException("handshake refused: " + status);
+    }
+  }
+
+  private static String readHeaders(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    int matched = 0;
+    while (matched < 4) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("closed during handshake");
+      }
+      head.write(b);
+      matched = (b == '\r' || b == '\n') ? matched + 1 : 0;
+    }
+    return head.toString(StandardCharsets.US_ASCII).split("\r\n")[0];
+  }
+
+  /** Sends one masked frame. */
+  void sendFrame(int opcode, boolean fin, byte[] payload) throws IOException {
+    ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
+    frame.write((fin ? 0x80 : 0) | opcode);
+    if (payload.length < 126) {
+      frame.write(0x80 | payload.length);
+    } else if (payload.length < 65536) {
+      frame.write(0x80 | 126);
+      frame.write(payload.length >>> 8);
+      frame.write(payload.length & 0xff);
+    } else {
+      frame.write(0x80 | 127);
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        frame.write((int) ((long) payload.length >>> shift) & 0xff);
+      }
+    }
+    byte[] mask = new byte[4];
+    ThreadLocalRandom.current().nextBytes(mask);
+    frame.write(mask);
+    for (int i = 0; i < payload.length; i++) {
+      frame.write(payload[i] ^ mask[i & 3]);
+    }
+    out.write(frame.toByteArray());
+    out.flush();
+  }
+
+  void sendText(String text) throws IOException {
+    sendFrame(TEXT, true, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Reads the next frame; server frames are never masked. */
+  Frame read() throws IOException {
+    int b0 = in.readUnsignedByte();
+    int b1 = in.readUnsignedByte();
+    long length = b1 & 0x7f;
+    if (length == 126) {
+      length = in.readUnsignedShort();
+    } else if (length == 127) {
+      length = in.readLong();
+    }
+    byte[] payload = new byte[(int) length];
+    in.readFully(payload);
+    return new Frame(b0 & 0x0f, payload);
+  }
+
+  /** Reads frames until a text frame; skips pings. */
+  Frame readText() throws IOException {
+    while (true) {
+      Frame f = read();
+      if (f.opcode() == TEXT || f.opcode() == CLOSE) {
+        return f;
+      }
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}

@@ -1,0 +1,152 @@
+package dev.gameagent.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gameagent.core.testing.ScriptedLlmClient;
+import dev.gameagent.core.testing.ScriptedLlmClient.Script;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Sessions across connections: resume, takeover, logs on disconnect, shutdown. */
+class SessionLifecycleTest extends EndToEndTest {
+  private final ScriptedLlmClient llm = new ScriptedLlmClient();
+
+  @AfterEach
+  void closeLlm() {
+    llm.close();
+  }
+
+  @Test
+  void resumeAttachesToTheStoredHistory() throws Exception {
+    start(llm);
+    WsClient c1 = register(WsClient.connect(server.ws()));
+    String sessionId = c1.next("session_started").path("session_id").asText();
+    JsonNode get = interact(c1, "brom", "My name is Aldric");
+    answer(c1, get, BROM);
+    c1.nextOfType("agent_turn_finished");
+    c1.close();
+    awaitOpenSessions(0);
+
+    WsClient c2 = register(WsClient.connect(server.ws("session_id=" + sessionId)));
+    JsonNode started = c2.next("session_started");
+    assertThat(started.path("session_id").asText()).isEqualTo(sessionId);
+    assertThat(started.path("resumed").asBoolean()).isTrue();
+    JsonNode again = interact(c2, "brom", "What is my name?");
+    answer(c2, again, BROM);
+    c2.nextOfType("agent_turn_finished");
+    assertThat(llm.requests().get(1).messages().toString()).contains("My name is Aldric");
+  }
+
+  @Test
+  void unknownSessionIdStartsANewSessionUnderThatId() {
+    start(llm);
+    WsClient c = register(WsClient.connect(server.ws("session_id=save-slot-3")));
+    JsonNode started = c.next("session_started");
+    assertThat(started.path("session_id").asText()).isEqualTo("save-slot-3");
+    assertThat(started.path("resumed").asBoolean()).isFalse();
+  }
+
+  @Test
+  void secondConnectionTakesOverAndTheFirstIsClosedWith4000() {
+    start(llm);
+    WsClient c1 = register(WsClient.connect(server.ws()));
+    String sessionId = c1.next("session_started").path("session_id").asText();
+    llm.enqueue(Script.hanging("<speech>Where was I"));
+    JsonNode get = interact(c1, "brom", "Talk");
+    answer(c1, get, BROM);
+    c1.nextOfType("agent_tag_chunk");
+
+    WsClient c2 = register(WsClient.connect(server.ws("session_id=" + sessionId)));
+    JsonNode started = c2.next("session_started");
+    assertThat(started.path("resumed").asBoolean()).isTrue();
+    assertThat(c1.awaitEnd()).isEqualTo(4000);
+    // The old connection's turn is cancelled upstream; the new connection carries on.
+    await().atMost(Duration.ofSeconds(20)).until(() -> llm.awaitCall(0).cancelled());
+    c2.assertAlive("new-owner");
+    JsonNode next = interact(c2, "brom", "Hello?");
+    answer(c2, next, BROM);
+    assertThat(c2.nextOfType("agent_turn_finished").path("finish_reason").asText()).isEqualTo("stop");
+    awaitOpenSessions(1);
+  }
+
+  @Test
+  void disconnectCancelsTheTurnUpstreamAndLeavesCompleteLogs() throws Exception {
+    start(llm);
+    WsClient c = register(WsClient.connect(server.ws()));
+    String sessionId = c.next("session_started").path("session_id").asText();
+    JsonNode get = interact(c, "brom", "Greetings, guard");
+    answer(c, get, BROM);
+    c.nextOfType("agent_turn_finished");
+    c.send("type", "agent_turn_result", "agent_id", "brom", "turn_id", get.path("turn_id").asText(),
+        "tags", List.of(Map.of("tag", "speech", "content", "Hello.")));
+    llm.enqueue(Script.hanging("<speech>Let me"));
+    JsonNode get2 = interact(c, "brom", "And then?");
+    answer(c, get2, BROM);
+    c.nextOfType("agent_tag_chunk");
+    c.cancel();
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> llm.awaitCall(1).cancelled());
+    Path sessionDir = logs.resolve(LogFileNames.forId(sessionId));
+    Path conversation = sessionDir.resolve("conversation.txt");
+    await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(conversation));
+    String text = Files.readString(conversation);
+    assertThat(text).contains("Session " + sessionId, "== Agent brom ==", "Greetings, guard",
+        "agent (turn " + get.path("turn_id").asText() + "): <speech>Hello.</speech>", "And then?");
+    String agentLog = Files.readString(sessionDir.resolve(LogFileNames.forId("brom") + ".jsonl"));
+    assertThat(agentLog).contains("\"type\":\"history\"", "\"type\":\"llm_request\"", "\"type\":\"turn_ended\"");
+  }
+
+  @Test
+  void hostileAgentIdStaysInsideTheLogsFolder() throws Exception {
+    start(llm, b -> b.logsDir(logs.resolve("deep/inside/logs")));
+    WsClient c = connect();
+    JsonNode get = interact(c, "../../x", "Hi");
+    answer(c, get, BROM);
+    c.nextOfType("agent_turn_finished");
+    c.close();
+    Path inside = logs.resolve("deep/inside/logs");
+    await().atMost(Duration.ofSeconds(20)).until(() -> {
+      try (Stream<Path> files = Files.walk(inside)) {
+        return files.anyMatch(p -> p.getFileName().toString().equals("conversation.txt"));
+      }
+    });
+    try (Stream<Path> files = Files.walk(logs)) {
+      List<Path> all = files.filter(Files::isRegularFile).toList();
+      assertThat(all).isNotEmpty().allSatisfy(p -> assertThat(p.startsWith(inside)).as(p.toString()).isTrue());
+      assertThat(all).anyMatch(p -> p.getFileName().toString().startsWith("______x-"));
+    }
+    assertThat(Files.exists(logs.resolve("deep/x"))).isFalse();
+  }
+
+  @Test
+  void shutdownInterruptsActiveTurnsAndClosesWith1001() {
+    start(llm);
+    WsClient c = connect();
+    llm.enqueue(Script.hanging("<speech>I was saying"));
+    JsonNode get = interact(c, "brom", "Go on");
+    answer(c, get, BROM);
+    c.nextOfType("agent_tag_chunk");
+
+    CompletableFuture<Void> stopped = CompletableFuture.runAsync(server.server::close);
+    JsonNode interrupted = c.nextOfType("agent_turn_interrupted");
+    assertThat(interrupted.path("turn_id").asText()).isEqualTo(get.path("turn_id").asText());
+    assertThat(interrupted.path("reason").asText()).isEqualTo("shutdown");
+    assertThat(c.awaitEnd()).isEqualTo(1001);
+    stopped.join();
+    await().atMost(Duration.ofSeconds(20)).until(() -> llm.awaitCall(0).cancelled());
+  }
+
+  private void awaitOpenSessions(int n) {
+    await().atMost(Duration.ofSeconds(20)).until(() ->
+        WsClient.JSON.readTree(server.get("/health").body()).path("open_sessions").asInt() == n);
+  }
+}

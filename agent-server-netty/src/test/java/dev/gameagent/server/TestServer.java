@@ -1,0 +1,60 @@
+package dev.gameagent.server;
+
+import dev.gameagent.core.llm.LlmClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.function.UnaryOperator;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/** An {@link AgentServer} on a free loopback port with its logs in a test folder. */
+final class TestServer implements AutoCloseable {
+  private static final OkHttpClient HTTP = new OkHttpClient();
+
+  final AgentServer server;
+  final Path logs;
+
+  private TestServer(AgentServer server, Path logs) {
+    this.server = server;
+    this.logs = logs;
+  }
+
+  static TestServer start(Path logs, LlmClient llm) {
+    return start(logs, llm, b -> b);
+  }
+
+  static TestServer start(Path logs, LlmClient llm, UnaryOperator<ServerConfig.Builder> config) {
+    ServerConfig c = config.apply(ServerConfig.newBuilder().host("127.0.0.1").port(0).logsDir(logs)).build();
+    return new TestServer(AgentServer.newBuilder().config(c).llmClient(llm).build().start(), logs);
+  }
+
+  int port() {
+    return server.port();
+  }
+
+  String ws() {
+    return server.webSocketUrl();
+  }
+
+  String ws(String query) {
+    return server.webSocketUrl() + "?" + query;
+  }
+
+  /** A GET on the server: status and body. */
+  HttpResult get(String path) {
+    try (Response r = HTTP.newCall(new Request.Builder().url("http://127.0.0.1:" + port() + path).build()).execute()) {
+      return new HttpResult(r.code(), r.body().string());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  record HttpResult(int status, String body) {}
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}

@@ -1,0 +1,226 @@
+package dev.gameagent.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The WebSocket and HTTP rules of protocol v1, end to end over loopback. */
+class TransportTest {
+  @TempDir Path logs;
+  private TestServer server;
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void sessionStartedIsTheFirstMessage() {
+    server = TestServer.start(logs, new SilentLlm());
+    try (WsClient client = WsClient.connect(server.ws())) {
+      JsonNode started = client.next("session_started");
+      assertThat(started.path("session_id").asText()).hasSizeGreaterThanOrEqualTo(22);
+      assertThat(started.path("protocol_version").asInt()).isEqualTo(1);
+      assertThat(started.path("server").path("name").asText()).isEqualTo("game-agent");
+      assertThat(started.path("server").path("version").asText()).isNotBlank().doesNotContain("${");
+      assertThat(started.path("resumed").asBoolean()).isFalse();
+      client.assertAlive("p1");
+    }
+  }
+
+  @Test
+  void pingIsAnsweredWithPongCarryingIdAndServerTime() {
+    server = TestServer.start(logs, new SilentLlm());
+    try (WsClient client = WsClient.connectStarted(server.ws())) {
+      long before = System.currentTimeMillis();
+      client.send("{\"type\":\"ping\",\"id\":7}");
+      JsonNode pong = client.next("pong");
+      assertThat(pong.path("id").isNumber()).isTrue();
+      assertThat(pong.path("id").asInt()).isEqualTo(7);
+      assertThat(pong.path("server_time_ms").asLong()).isGreaterThanOrEqualTo(before - 1000);
+      client.send("{\"type\":\"ping\"}");
+      assertThat(client.next("pong").has("id")).isFalse();
+    }
+  }
+
+  @Test
+  void healthReportsStatusVersionUptimeSessionsAndTurns() throws Exception {
+    server = TestServer.start(logs, new SilentLlm());
+    try (WsClient client = WsClient.connectStarted(server.ws())) {
+      TestServer.HttpResult health = server.get("/health");
+      assertThat(health.status()).isEqualTo(200);
+      JsonNode body = WsClient.JSON.readTree(health.body());
+      assertThat(body.path("status").asText()).isEqualTo("ok");
+      assertThat(body.path("version").asText()).isNotBlank();
+      assertThat(body.path("uptime_ms").isNumber()).isTrue();
+      assertThat(body.path("open_sessions").asInt()).isEqualTo(1);
+      assertThat(body.path("active_turns").asInt()).isZero();
+      client.assertAlive("health");
+    }
+    assertThat(server.get("/elsewhere").status()).isEqualTo(404);
+    assertThat(server.get("/").status()).isEqualTo(404);
+  }
+
+  @Test
+  void tokenIsRequiredWhenConfigured() {
+    server = TestServer.start(logs, new SilentLlm(), b -> b.token("s3cret"));
+    try (WsClient none = WsClient.connect(server.ws())) {
+      assertThat(none.awaitFailureStatus()).isEqualTo(401);
+    }
+    try (WsClient wrong = WsClient.connect(server.ws(), Map.of("Authorization", "Bearer nope"))) {
+      assertThat(wrong.awaitFailureStatus()).isEqualTo(401);
+    }
+    try (WsClient wrongQuery = WsClient.connect(server.ws("token=s3cre"))) {
+      assertThat(wrongQuery.awaitFailureStatus()).isEqualTo(401);
+    }
+    try (WsClient header = WsClient.connect(server.ws(), Map.of("Authorization", "Bearer s3cret"))) {
+      header.next("session_started");
+      header.assertAlive("h");
+    }
+    try (WsClient query = WsClient.connect(server.ws("token=s3cret"))) {
+      query.next("session_started");
+      query.assertAlive("q");
+    }
+    // Health stays open: load balancers probe it without the secret.
+    assertThat(server.get("/health").status()).isEqualTo(200);
+  }
+
+  @Test
+  void binaryFrameIsAnErrorAndTheConnectionStays() {
+    server = TestServer.start(logs, new SilentLlm());
+    try (WsClient client = WsClient.connectStarted(server.ws())) {
+      client.sendBinary(new byte[] {1, 2, 3});
+      JsonNode error = client.next("error");
+      assertThat(error.path("code").asText()).isEqualTo("unsupported_frame");
+      client.assertAlive("after-binary");
+    }
+  }
+
+  @Test
+  void invalidUtf8IsInvalidJsonAndTheConnectionStays() throws Exception {
+    server = TestServer.start(logs, new SilentLlm());
+    try (RawWebSocket raw = new RawWebSocket(server.port(), "/ws")) {
+      assertThat(WsClient.JSON.readTree(raw.readText().text()).path("type").asText()).isEqualTo("session_started");
+      raw.sendFrame(RawWebSocket.TEXT, true, new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
+      JsonNode error = WsClient.JSON.readTree(raw.readText().text());
+      assertThat(error.path("type").asText()).isEqualTo("error");
+      assertThat(error.path("code").asText()).isEqualTo("invalid_json");
+      assertThat(error.path("message").asText()).contains("UTF-8");
+      // A multi-byte character split across fragments is fine once joined.
+      byte[] snowman = "{\"type\":\"ping\",\"id\":\"\u2603\"}".getBytes(StandardCharsets.UTF_8);
+      int cut = 20;
+      raw.sendFrame(RawWebSocket.TEXT, false, java.util.Arrays.copyOfRange(snowman, 0, cut));
+      raw.sendFrame(RawWebSocket.CONTINUATION, true, java.util.Arrays.copyOfRange(snowman, cut, snowman.length));
+      JsonNode pong = WsClient.JSON.readTree(raw.readText().text());
+      assertThat(pong.path("type").asText()).isEqualTo("pong");
+      assertThat(pong.path("id").asText()).isEqualTo("\u2603");
+    }
+  }
+
+  @Test
+  void oversizedSingleFrameClosesWith1009() {
+    server = TestServer.start(logs, new SilentLlm(), b -> b.maxMessageBytes(4096));
+    try (WsClient client = WsClient.connectStarted(server.ws())) {
+      client.send("{\"type\":\"ping\",\"id\":\"" + "x".repeat(5000) + "\"}");
+      assertThat(client.awaitEnd()).isEqualTo(1009);
+    }
+  }
+
+  @Test
+  void oversizedMessageInSmallFragmentsClosesWith1009() throws Exception {
+    server = TestServer.start(logs, new SilentLlm(), b -> b.maxMessageBytes(4096));
+    try (RawWebSocket raw = new RawWebSocket(server.port(), "/ws")) {
+      raw.readText();
+      byte[] part = new byte[1500];
+      java.util.Arrays.fill(part, (byte) 'x');
+      raw.sendFrame(RawWebSocket.TEXT, false, part);
+      raw.sendFrame(RawWebSocket.CONTINUATION, false, part);
+      raw.sendFrame(RawWebSocket.CONTINUATION, false, part);
+      raw.sendFrame(RawWebSocket.CONTINUATION, true, part);
+      RawWebSocket.Frame close = raw.readText();
+      assertThat(close.opcode()).isEqualTo(RawWebSocket.CLOSE);
+      assertThat(close.closeCode()).isEqualTo(1009);
+    }
+  }
+
+  @Test
+  void messageJustUnderTheLimitIsAccepted() {
+    server = TestServer.start(logs, new SilentLlm(), b -> b.maxMessageBytes(4096));
+    try (WsClient client = WsClient.connectStarted(server.ws())) {
+      String prefix = "{\"type\":\"ping\",\"id\":\"";
+      String id = "y".repeat(4096 - prefix.length() - 2);
+      client.send(prefix + id + "\"}");
+      assertThat(client.next("pong").path("id").asText()).isEqualTo(id);
+    }
+  }
+
+  @Test
+  void silentConnectionIsClosedAfterTheIdleTimeout() {
+    server = TestServer.start(logs, new SilentLlm(),
+        b -> b.idleTimeout(Duration.ofMillis(300)).pingInterval(Duration.ofHours(1)));
+    try (WsClient client = WsClient.connectStarted(server.ws())) {
+      assertThat(client.awaitEnd()).isEqualTo(1001);
+      assertThat(client.closeReason()).isEqualTo("idle timeout");
+    }
+    await().atMost(Duration.ofSeconds(20)).until(() -> server.server.activeTurnCount() == 0
+        && WsClient.JSON.readTree(server.get("/health").body()).path("open_sessions").asInt() == 0);
+  }
+
+  @Test
+  void serverPingsAnIdleClient() throws Exception {
+    server = TestServer.start(logs, new SilentLlm(), b -> b.pingInterval(Duration.ofMillis(100)));
+    try (RawWebSocket raw = new RawWebSocket(server.port(), "/ws")) {
+      raw.readText();
+      RawWebSocket.Frame frame = raw.read();
+      assertThat(frame.opcode()).isEqualTo(RawWebSocket.PING);
+    }
+  }
+
+  @Test
+  void compressionCanBeNegotiated() throws Exception {
+    server = TestServer.start(logs, new SilentLlm(), b -> b.compression(true));
+    // OkHttp offers permessage-deflate; every message must still arrive intact.
+    try (WsClient client = WsClient.connectStarted(server.ws())) {
+      String id = "z".repeat(10_000);
+      client.send("type", "ping", "id", id);
+      assertThat(client.next("pong").path("id").asText()).isEqualTo(id);
+    }
+  }
+
+  @Test
+  void floodingClientIsRateLimitedAndKeepsItsConnection() {
+    server = TestServer.start(logs, new SilentLlm(), b -> b.rateLimit(1));
+    try (WsClient client = WsClient.connectStarted(server.ws())) {
+      for (int i = 0; i < 30; i++) {
+        client.send("type", "ping", "id", "flood-" + i);
+      }
+      JsonNode limited = client.nextMatching(n -> n.path("type").asText().equals("error"));
+      assertThat(limited.path("code").asText()).isEqualTo("rate_limited");
+      // Tokens come back with time; the connection was never closed.
+      await().atMost(Duration.ofSeconds(20)).until(() -> {
+        client.send("type", "ping", "id", "later");
+        return client.nextMatching(n -> n.path("type").asText().equals("pong") || n.path("code").asText()
+            .equals("rate_limited")).path("id").asText().equals("later");
+      });
+    }
+  }
+
+  @Test
+  void malformedSessionIdIsRefusedBeforeTheUpgrade() {
+    server = TestServer.start(logs, new SilentLlm());
+    try (WsClient client = WsClient.connect(server.ws("session_id=" + "s".repeat(129)))) {
+      assertThat(client.awaitFailureStatus()).isEqualTo(400);
+    }
+    assertThat(server.get("/ws/deeper").status()).isEqualTo(404);
+  }
+}

@@ -1,2 +1,0 @@
-/** examples: see README. */
-package dev.gameagent.examples;
