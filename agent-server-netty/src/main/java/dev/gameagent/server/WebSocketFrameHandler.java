@@ -30,9 +30,10 @@ import org.slf4j.LoggerFactory;
  * The last handler of a connection: after the handshake it binds a {@link Connection}, then hands
  * it each whole message (fragments already joined). Text must be strict UTF-8; binary frames are
  * answered with {@code unsupported_frame}. It also keeps the connection alive (ping when nothing was
- * written for a while, close when nothing was read), closes a message over the size limit with 1009
- * and a client that stays unwritable too long with 1008. Runs on the event loop; one instance per
- * channel.
+ * written for a while, close when nothing was read), closes a connection that has not completed its
+ * WebSocket handshake within the handshake timeout of connecting (Netty's own timeout only starts
+ * once the whole upgrade request has arrived), a message over the size limit with 1009 and a client
+ * that stays unwritable too long. Runs on the event loop; one instance per channel.
  */
 final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
   private static final Logger log = LoggerFactory.getLogger(WebSocketFrameHandler.class);
@@ -44,6 +45,7 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
       .onUnmappableCharacter(CodingErrorAction.REPORT);
   private Connection connection;
   private ScheduledFuture<?> unwritableTimer;
+  private ScheduledFuture<?> handshakeDeadline;
 
   WebSocketFrameHandler(ServerContext server, ConnectionGroup connections) {
     this.server = server;
@@ -51,8 +53,22 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
   }
 
   @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    long limit = server.config().handshakeTimeout().toMillis();
+    handshakeDeadline = ctx.executor().schedule(() -> {
+      if (connection == null && ctx.channel().isActive()) {
+        log.atDebug().addKeyValue("remote", ctx.channel().remoteAddress()).addKeyValue("event", "handshake_timeout")
+            .log("no WebSocket handshake within {} ms of connecting; closing", limit);
+        ctx.close();
+      }
+    }, limit, TimeUnit.MILLISECONDS);
+    super.channelActive(ctx);
+  }
+
+  @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete handshake) {
+      handshakeDeadline.cancel(false);
       connection = new Connection(server, ctx.channel());
       if (!connections.add(connection)) {
         connection.outbound().close(1001, "server shutting down");
@@ -132,6 +148,9 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     if (unwritableTimer != null) {
       unwritableTimer.cancel(false);
+    }
+    if (handshakeDeadline != null) {
+      handshakeDeadline.cancel(false);
     }
     if (connection != null) {
       connections.remove(connection);

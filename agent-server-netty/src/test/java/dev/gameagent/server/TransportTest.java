@@ -8,6 +8,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -196,6 +197,19 @@ class TransportTest extends EndToEndTest {
     }
     await().atMost(Duration.ofSeconds(20)).until(() -> server.server.activeTurnCount() == 0
         && WsClient.JSON.readTree(server.get("/health").body()).path("open_sessions").asInt() == 0);
+  }
+
+  @Test
+  void connectionThatNeverCompletesItsHandshakeIsClosed() throws Exception {
+    start(new SilentLlm(), b -> b.handshakeTimeout(Duration.ofMillis(300)).idleTimeout(Duration.ofHours(1)));
+    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+      socket.setSoTimeout(20_000);
+      // The upgrade request's headers never end.
+      socket.getOutputStream().write("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+          .getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      assertThat(socket.getInputStream().read()).as("end of stream: the server closed").isEqualTo(-1);
+    }
   }
 
   @Test
