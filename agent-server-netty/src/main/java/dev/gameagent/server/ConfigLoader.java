@@ -31,7 +31,7 @@ final class ConfigLoader {
     IDLE_TIMEOUT("--idle-timeout-ms", "GAME_AGENT_IDLE_TIMEOUT_MS", "MS",
         "close a connection after this long without traffic", "60000", (b, v) -> b.idleTimeout(millis(v))),
     HANDSHAKE_TIMEOUT("--handshake-timeout-ms", "GAME_AGENT_HANDSHAKE_TIMEOUT_MS", "MS",
-        "WebSocket handshake timeout", "10000", (b, v) -> b.handshakeTimeout(millis(v))),
+        "close a connection that has not completed its WebSocket handshake this long after connecting", "10000", (b, v) -> b.handshakeTimeout(millis(v))),
     SESSION_RETENTION("--session-retention-ms", "GAME_AGENT_SESSION_RETENTION_MS", "MS",
         "how long a disconnected session stays resumable", "1800000", (b, v) -> b.sessionRetention(millis(v))),
     UNWRITABLE_TIMEOUT("--unwritable-timeout-ms", "GAME_AGENT_UNWRITABLE_TIMEOUT_MS", "MS",
