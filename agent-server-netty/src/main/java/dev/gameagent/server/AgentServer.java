@@ -48,8 +48,8 @@ import org.slf4j.LoggerFactory;
  * <p>Lifecycle: {@link #start()} binds (blocking until bound); {@link #close()} shuts down
  * gracefully: active turns end with {@code agent_turn_interrupted} (reason {@code shutdown}),
  * connections close with 1001, the event loops stop, every session's logs (its conversation log
- * included) are complete on disk, and an LLM client the server created itself is closed. Both block, so call them from an application thread, never from an
- * event loop. Thread-safe.
+ * included) are complete on disk, and an LLM client the server created itself is closed. Both
+ * block, so call them from an application thread, never from an event loop. Thread-safe.
  */
 public final class AgentServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AgentServer.class);

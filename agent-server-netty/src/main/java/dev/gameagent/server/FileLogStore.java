@@ -137,7 +137,8 @@ final class FileLogStore implements LogStore, AutoCloseable {
   @Override
   public void llmRequest(String sessionId, String agentId, String turnId, LlmRequest request) {
     Instant now = clock.instant();
-    record(() -> append(agentFile(sessionId, agentId), LogRecords.llmRequest(sessionId, agentId, turnId, request, now)));
+    record(() -> append(agentFile(sessionId, agentId),
+        LogRecords.llmRequest(sessionId, agentId, turnId, request, now)));
   }
 
   @Override

@@ -144,7 +144,8 @@ class FileLogStoreTest {
 
     diskStalled.countDown();
     store.flush().get(10, TimeUnit.SECONDS);
-    assertThat(readLines(store.agentFile("s", "a"))).extracting(n -> n.path("entry").path("event").path("text").asText())
+    assertThat(readLines(store.agentFile("s", "a")))
+        .extracting(n -> n.path("entry").path("event").path("text").asText())
         .containsExactly("line 0", "line 1", "line 2", "line 3", "line 4", "line 5", "line 6", "line 7", "line 8",
             "line 9");
     assertThat(readLines(store.sessionDir("s").resolve("session.jsonl"))).extracting(n -> n.path("type").asText())
