@@ -51,6 +51,9 @@ final class ConfigLoader {
     RATE_LIMIT("--rate-limit", "GAME_AGENT_RATE_LIMIT", "N",
         "client messages per second per connection, bursts of twice that; more get rate_limited; 0 for none",
         "200", (b, v) -> b.rateLimit(integer(v))),
+    MAX_AGENTS("--max-agents", "GAME_AGENT_MAX_AGENTS", "N",
+        "most agents one session may have; a message adding more gets limit_exceeded", "1000",
+        (b, v) -> b.maxAgentsPerSession(integer(v))),
     LOG_LEVEL("--log-level", "GAME_AGENT_LOG_LEVEL", "LEVEL",
         "TRACE, DEBUG, INFO, WARN, ERROR or OFF", "INFO", (b, v) -> b.logLevel(v));
 

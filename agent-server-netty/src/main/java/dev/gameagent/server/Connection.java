@@ -12,6 +12,7 @@ import dev.gameagent.protocol.ClientMessage;
 import dev.gameagent.protocol.ProtocolException;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -43,6 +44,7 @@ final class Connection implements AgentStateProvider, TurnListener {
   /** Event-loop confined, like {@link #onText}. */
   private final RateLimiter rateLimiter;
   private volatile GameSession session;
+  private volatile AgentLimit agents;
   private volatile boolean takenOver;
 
   Connection(ServerContext server, Channel channel) {
@@ -67,13 +69,15 @@ final class Connection implements AgentStateProvider, TurnListener {
    * Runs on the event loop, before any client message is read, so {@code session_started} is first.
    */
   void open(String requestedSessionId) {
-    SessionRegistry.Attached<GameSession, Connection> attached = server.sessions().attach(requestedSessionId, this,
-        id -> server.engine().openSession(id, this, this),
-        GameSession::id,
+    SessionRegistry.Attached<ServerSession, Connection> attached = server.sessions().attach(requestedSessionId, this,
+        id -> new ServerSession(server.engine().openSession(id, this, this),
+            new AgentLimit(server.config().maxAgentsPerSession())),
+        stored -> stored.game().id(),
         // attach() cancels the previous connection's turns upstream, silently.
         (stored, previous) -> previous.takenOver(),
-        stored -> stored.attach(this, this));
-    session = attached.session();
+        stored -> stored.game().attach(this, this));
+    agents = attached.session().agents();
+    session = attached.session().game();
     String id = session.id();
     out.send(Unpooled.wrappedBuffer(server.codec().sessionStarted(id, ServerContext.SERVER_NAME, server.version(),
         attached.resumed())));
@@ -123,11 +127,13 @@ final class Connection implements AgentStateProvider, TurnListener {
     if (message instanceof ClientMessage.Ping ping) {
       out.send(Unpooled.wrappedBuffer(server.codec().pong(ping.id(), server.clock().millis())));
     } else if (message instanceof ClientMessage.InteractionEventMessage m) {
+      agents.admit(List.of(m.agentId()));
       String turnId = s.interact(m.agentId(), m.event());
       log.atDebug().addKeyValue("session", s.id()).addKeyValue("agent", m.agentId())
           .addKeyValue("event", m.event().eventId()).addKeyValue("turn", turnId)
           .addKeyValue("on_busy", m.event().onBusy().wireName()).log("interaction event");
     } else if (message instanceof ClientMessage.NotificationEventMessage m) {
+      agents.admit(m.agentIds());
       s.notify(m.agentIds(), m.event());
     } else if (message instanceof ClientMessage.AgentStateSnapshot m) {
       onSnapshot(s, m);
@@ -163,6 +169,7 @@ final class Connection implements AgentStateProvider, TurnListener {
         && pendingStates.remove(requestId, pending) && pending.future().complete(spec)) {
       return;
     }
+    agents.admit(List.of(m.agentId()));
     s.updateSpec(m.agentId(), spec);
   }
 

@@ -32,6 +32,7 @@ public final class ServerConfig {
   private final boolean compression;
   private final int maxToolContinuations;
   private final int rateLimit;
+  private final int maxAgentsPerSession;
   private final String logLevel;
   private final Map<String, String> llmEnvironment;
 
@@ -51,6 +52,7 @@ public final class ServerConfig {
     this.compression = b.compression;
     this.maxToolContinuations = b.maxToolContinuations;
     this.rateLimit = b.rateLimit;
+    this.maxAgentsPerSession = b.maxAgentsPerSession;
     this.logLevel = b.logLevel;
     this.llmEnvironment = Collections.unmodifiableMap(new LinkedHashMap<>(b.llmEnvironment));
   }
@@ -132,6 +134,11 @@ public final class ServerConfig {
     return rateLimit;
   }
 
+  /** The most agents one session may have; a message that would add more gets {@code limit_exceeded}. */
+  public int maxAgentsPerSession() {
+    return maxAgentsPerSession;
+  }
+
   /** The root log level name, e.g. {@code INFO}; applied by {@link Main}. */
   public String logLevel() {
     return logLevel;
@@ -164,6 +171,7 @@ public final class ServerConfig {
         + ", compression=" + compression
         + ", maxToolContinuations=" + maxToolContinuations
         + ", rateLimit=" + rateLimit
+        + ", maxAgentsPerSession=" + maxAgentsPerSession
         + ", logLevel=" + logLevel
         + ", llmEnvironment=" + env + "}";
   }
@@ -191,6 +199,7 @@ public final class ServerConfig {
     private boolean compression;
     private int maxToolContinuations = 4;
     private int rateLimit = 200;
+    private int maxAgentsPerSession = 1000;
     private String logLevel = "INFO";
     private Map<String, String> llmEnvironment = Map.of();
 
@@ -212,6 +221,7 @@ public final class ServerConfig {
       compression = c.compression;
       maxToolContinuations = c.maxToolContinuations;
       rateLimit = c.rateLimit;
+      maxAgentsPerSession = c.maxAgentsPerSession;
       logLevel = c.logLevel;
       llmEnvironment = c.llmEnvironment;
     }
@@ -308,6 +318,14 @@ public final class ServerConfig {
         throw new IllegalArgumentException("rateLimit must be >= 0: " + messagesPerSecond);
       }
       this.rateLimit = messagesPerSecond;
+      return this;
+    }
+
+    public Builder maxAgentsPerSession(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxAgentsPerSession must be >= 1: " + max);
+      }
+      this.maxAgentsPerSession = max;
       return this;
     }
 

@@ -2,7 +2,6 @@ package dev.gameagent.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.gameagent.core.AgentEngine;
-import dev.gameagent.core.GameSession;
 import dev.gameagent.protocol.ProtocolCodec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +19,7 @@ final class ServerContext {
   private final ServerConfig config;
   private final ProtocolCodec codec;
   private final AgentEngine engine;
-  private final SessionRegistry<GameSession, Connection> sessions = new SessionRegistry<>();
+  private final SessionRegistry<ServerSession, Connection> sessions = new SessionRegistry<>();
   private final FileLogStore logStore;
   private final Clock clock;
   private final long startNanos = System.nanoTime();
@@ -47,7 +46,7 @@ final class ServerContext {
     return engine;
   }
 
-  SessionRegistry<GameSession, Connection> sessions() {
+  SessionRegistry<ServerSession, Connection> sessions() {
     return sessions;
   }
 

@@ -49,7 +49,8 @@ class ConfigLoaderTest {
         "--state-timeout-ms", "1", "--ping-interval-ms", "2", "--idle-timeout-ms", "3",
         "--handshake-timeout-ms", "4", "--session-retention-ms", "5", "--unwritable-timeout-ms", "6",
         "--max-message-bytes", "2048", "--max-queued-bytes", "70000", "--compression",
-        "--max-tool-continuations", "2", "--rate-limit", "7", "--log-level", "debug");
+        "--max-tool-continuations", "2", "--rate-limit", "7", "--max-agents", "9",
+        "--log-level", "debug");
     ServerConfig c = ConfigLoader.load(args, Map.of(), Map.of()).config();
     assertThat(c.host()).isEqualTo("::1");
     assertThat(c.port()).isZero();
@@ -66,6 +67,7 @@ class ConfigLoaderTest {
     assertThat(c.compression()).isTrue();
     assertThat(c.maxToolContinuations()).isEqualTo(2);
     assertThat(c.rateLimit()).isEqualTo(7);
+    assertThat(c.maxAgentsPerSession()).isEqualTo(9);
     assertThat(c.logLevel()).isEqualTo("DEBUG");
     for (ConfigLoader.Option o : ConfigLoader.Option.values()) {
       assertThat(ConfigLoader.help()).contains(o.flag).contains(o.env);

@@ -187,6 +187,41 @@ class SessionLifecycleTest extends EndToEndTest {
     c.assertAlive("still-serving");
   }
 
+  @Test
+  void aSessionHasAtMostTheConfiguredNumberOfAgentsAcrossConnections() {
+    start(llm, b -> b.maxAgentsPerSession(2));
+    WsClient c1 = register(WsClient.connect(server.ws()));
+    String sessionId = c1.next("session_started").path("session_id").asText();
+    c1.send("type", "agent_state_snapshot", "agent_id", "a", "state", BROM);
+    c1.send("type", "notification_event", "agent_ids", List.of("a", "b"), "event", Map.of("text", "Rain."));
+    c1.assertAlive("two-agents");
+
+    c1.send("type", "interaction_event", "agent_id", "c", "event", Map.of("text", "Hi"));
+    JsonNode refused = c1.next("error");
+    assertThat(refused.path("code").asText()).isEqualTo("limit_exceeded");
+    assertThat(refused.path("in_reply_to").asText()).isEqualTo("interaction_event");
+    assertThat(refused.path("agent_id").asText()).isEqualTo("c");
+    // All or none: a notification naming a known and a new agent is refused whole.
+    c1.send("type", "notification_event", "agent_ids", List.of("a", "d"), "event", Map.of("text", "Thunder."));
+    assertThat(c1.next("error").path("code").asText()).isEqualTo("limit_exceeded");
+    c1.send("type", "agent_state_snapshot", "agent_id", "e", "state", BROM);
+    assertThat(c1.next("error").path("code").asText()).isEqualTo("limit_exceeded");
+    // The agents it has keep working.
+    JsonNode get = interact(c1, "b", "Still here?");
+    answer(c1, get, BROM);
+    c1.nextOfType("agent_turn_finished");
+    c1.close();
+    awaitOpenSessions(0);
+
+    // The count belongs to the session, not the connection.
+    WsClient c2 = register(WsClient.connect(server.ws("session_id=" + sessionId)));
+    assertThat(c2.next("session_started").path("resumed").asBoolean()).isTrue();
+    c2.send("type", "interaction_event", "agent_id", "c", "event", Map.of("text", "Hi again"));
+    assertThat(c2.next("error").path("code").asText()).isEqualTo("limit_exceeded");
+    assertThat(llm.requests()).hasSize(1);
+    assertThat(llm.requests().get(0).messages().toString()).contains("Rain.").doesNotContain("Thunder.");
+  }
+
   private void awaitOpenSessions(int n) {
     await().atMost(Duration.ofSeconds(20)).until(() ->
         WsClient.JSON.readTree(server.get("/health").body()).path("open_sessions").asInt() == n);
