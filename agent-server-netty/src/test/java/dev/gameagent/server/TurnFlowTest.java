@@ -99,10 +99,7 @@ class TurnFlowTest extends EndToEndTest {
   void queuedEventStartsAfterTheActiveTurnEnds() {
     start(llm);
     WsClient c = connect();
-    llm.enqueue(Script.builder().text("<speech>One").pause().text(" done.</speech>").complete("stop", null).build());
-    JsonNode first = interact(c, "brom", "First", "event_id", "e-1");
-    answer(c, first, BROM);
-    c.nextOfType("agent_tag_chunk");
+    JsonNode first = pausedTurn(c, "event_id", "e-1");
 
     c.send("type", "interaction_event", "agent_id", "brom",
         "event", Map.of("event_id", "e-2", "text", "Second", "on_busy", "queue"));
@@ -122,10 +119,7 @@ class TurnFlowTest extends EndToEndTest {
   void laterQueuedEventReplacesAnEarlierOneStillWaiting() throws Exception {
     start(llm);
     WsClient c = connect();
-    llm.enqueue(Script.builder().text("<speech>One").pause().text(" done.</speech>").complete("stop", null).build());
-    JsonNode first = interact(c, "brom", "First");
-    answer(c, first, BROM);
-    c.nextOfType("agent_tag_chunk");
+    JsonNode first = pausedTurn(c);
     c.send("type", "interaction_event", "agent_id", "brom",
         "event", Map.of("event_id", "e-replaced", "text", "Second", "on_busy", "queue"));
     c.send("type", "interaction_event", "agent_id", "brom",
@@ -147,10 +141,7 @@ class TurnFlowTest extends EndToEndTest {
   void droppedEventStartsNothingAndIsRecordedInHistory() throws Exception {
     start(llm);
     WsClient c = connect();
-    llm.enqueue(Script.builder().text("<speech>One").pause().text(" done.</speech>").complete("stop", null).build());
-    JsonNode first = interact(c, "brom", "First");
-    answer(c, first, BROM);
-    c.nextOfType("agent_tag_chunk");
+    JsonNode first = pausedTurn(c);
     c.send("type", "interaction_event", "agent_id", "brom",
         "event", Map.of("event_id", "e-dropped", "text", "Ignored", "on_busy", "drop"));
     c.assertAlive("dropped");
@@ -382,6 +373,18 @@ class TurnFlowTest extends EndToEndTest {
     } finally {
       connectionLog.detachAppender(captured);
     }
+  }
+
+  /**
+   * Starts brom's turn for the event "First" (with the given event fields) whose model pauses after
+   * its first chunk until {@code llm.awaitCall(0).release()}; returns its {@code get_agent_state}.
+   */
+  private JsonNode pausedTurn(WsClient c, Object... eventFields) {
+    llm.enqueue(Script.builder().text("<speech>One").pause().text(" done.</speech>").complete("stop", null).build());
+    JsonNode get = interact(c, "brom", "First", eventFields);
+    answer(c, get, BROM);
+    c.nextOfType("agent_tag_chunk");
+    return get;
   }
 
   /** The turn ended with {@code agent_turn_interrupted}, reason {@code cancelled}, and its model call was cancelled. */
