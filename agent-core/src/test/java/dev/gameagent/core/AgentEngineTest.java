@@ -83,6 +83,19 @@ class AgentEngineTest {
   }
 
   @Test
+  void configuredStateTimeoutIsTheOneScheduled() {
+    try (EngineFixture f = new EngineFixture(ScriptedStateProvider.manual(), b -> b.stateTimeout(Duration.ofMillis(1500)))) {
+      String turnId = f.session.interact("brom", f.event("Hello"));
+      f.state.next();
+
+      assertThat(f.timer.pendingDelay()).isPositive().isLessThanOrEqualTo(Duration.ofMillis(1500).toNanos());
+      f.timer.fire();
+      TurnEvent.Finished finished = (TurnEvent.Finished) f.events.nextTerminal(turnId);
+      assertThat(finished.error().message()).contains("within 1500 ms");
+    }
+  }
+
+  @Test
   void closedEngineEndsNewTurnsAsInternalErrors() {
     ScriptedStateProvider state = ScriptedStateProvider.manual();
     TurnRecorder events = new TurnRecorder();

@@ -12,7 +12,6 @@ import dev.gameagent.core.llm.LlmRequest;
 import dev.gameagent.core.testing.ScriptedLlmClient.Call;
 import dev.gameagent.core.testing.ScriptedLlmClient.Script;
 import dev.gameagent.core.testing.ScriptedStateProvider;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -98,7 +97,7 @@ class GameSessionToolTest {
   @Test
   void continuationsStopAtTheLoopLimit() {
     f.close();
-    f = new EngineFixture(ScriptedStateProvider.answering(BROM_WITH_TOOLS), Duration.ofSeconds(30), 2);
+    f = new EngineFixture(ScriptedStateProvider.answering(BROM_WITH_TOOLS), b -> b.maxToolContinuations(2));
     f.llm.scripts(request -> Script.of(TOOL_CALL));
     String turn = f.session.interact("brom", f.event("Count your keys"));
     for (int i = 0; i < 2; i++) {
