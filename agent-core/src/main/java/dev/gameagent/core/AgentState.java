@@ -532,8 +532,7 @@ final class AgentState {
       onLlmError(turn, e);
       return;
     } catch (RuntimeException e) {
-      log.warn("LLM client failed to start session={} agent={} turn={}", session.id(), agentId, turn.id, e);
-      onInternalError(turn);
+      onInternalError(turn, "LlmClient.stream", e);
       return;
     }
     boolean ended;
@@ -585,20 +584,25 @@ final class AgentState {
       if (turn.phase != Turn.Phase.STREAMING || !flushParser(turn)) {
         return;
       }
-      String message = error.getMessage() == null ? "the model provider failed" : error.getMessage();
-      log.info("LLM error session={} agent={} turn={} status={} retryable={} error={}",
-          session.id(), agentId, turn.id, error.status(), error.retryable(), error.getClass().getSimpleName());
-      finish(turn, "error", null, new TurnEvent.TurnError(
-          ErrorCode.LLM_ERROR, message, error.status() > 0 ? error.status() : null), false);
+      // A client that breaks the contract with a null error still ends the turn as a provider failure.
+      String message = error == null || error.getMessage() == null ? "the model provider failed" : error.getMessage();
+      Integer status = error != null && error.status() > 0 ? error.status() : null;
+      log.info("LLM error session={} agent={} turn={} status={} retryable={} error={}", session.id(), agentId, turn.id,
+          status, error != null && error.retryable(), error == null ? null : error.getClass().getSimpleName());
+      finish(turn, "error", null, new TurnEvent.TurnError(ErrorCode.LLM_ERROR, message, status), false);
     }
     drain();
   }
 
-  private void onInternalError(Turn turn) {
+  /**
+   * Ends a streaming turn as {@code internal} after a failure of the engine's own handling or of
+   * the client breaking its contract (a throwing {@code stream}, a null completion), so that no
+   * turn is left without its terminal event; then delivers whatever the failed call had queued.
+   */
+  void onInternalError(Turn turn, String what, RuntimeException failure) {
+    log.error("{} failed session={} agent={} turn={}", what, session.id(), agentId, turn.id, failure);
     synchronized (lock) {
-      if (turn.phase == Turn.Phase.STREAMING) {
-        failInternally(turn);
-      }
+      failInternally(turn);
     }
     drain();
   }
@@ -615,7 +619,18 @@ final class AgentState {
     return turn.phase == Turn.Phase.STREAMING;
   }
 
+  /**
+   * Ends a streaming turn as {@code internal}, unless it ended already (the failure may come after a
+   * tool call stop inside the same parser call). A tag left open is closed incomplete first, with
+   * the content sent so far, since only an interrupted turn may leave a tag open.
+   */
   private void failInternally(Turn turn) {
+    if (turn.phase != Turn.Phase.STREAMING) {
+      return;
+    }
+    if (turn.openTag != null) {
+      onTagClose(turn, turn.openIndex, turn.openTag, turn.openContent.toString(), false);
+    }
     finish(turn, "error", null, new TurnEvent.TurnError(ErrorCode.INTERNAL, "internal error while streaming", null), true);
   }
 
@@ -631,12 +646,13 @@ final class AgentState {
       finish(turn, "tool_calls", null, null, true);
       return;
     }
-    turn.openAttributes = attributes;
+    turn.opened(index, tag, attributes);
     deliver(turn, new TurnEvent.TagOpen(agentId, turn.id, index, tag, attributes));
   }
 
   void onTagChunk(Turn turn, int index, String tag, String text) {
     if (turn.phase == Turn.Phase.STREAMING) {
+      turn.openContent.append(text);
       deliver(turn, new TurnEvent.TagChunk(agentId, turn.id, index, tag, text));
     }
   }
@@ -646,6 +662,7 @@ final class AgentState {
       return;
     }
     turn.sentTags.add(new ConfirmedTag(tag, turn.openAttributes, content));
+    turn.openTag = null;
     if (TOOL_CALL.equals(tag)) {
       turn.toolCallSent = true;
     }

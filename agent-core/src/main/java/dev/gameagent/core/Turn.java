@@ -55,8 +55,11 @@ final class Turn {
   LlmCall call;
   History.Slot slot;
 
-  /** The tag open right now, between its open and close events. */
+  /** The tag open right now, between its open and close events: its name (null when none), index, attributes and content so far. */
+  String openTag;
+  int openIndex;
   Map<String, String> openAttributes = Map.of();
+  final StringBuilder openContent = new StringBuilder();
   /** Every tag closed and sent, in order: the turn's tags when tool results confirm it. */
   final List<ConfirmedTag> sentTags = new ArrayList<>();
   boolean toolCallSent;
@@ -76,7 +79,11 @@ final class Turn {
     this.acceptedNanos = acceptedNanos;
   }
 
-  boolean ended() {
-    return phase == Phase.ENDED;
+  /** Records that a tag opened; its content is collected until it closes. */
+  void opened(int index, String tag, Map<String, String> attributes) {
+    openTag = tag;
+    openIndex = index;
+    openAttributes = attributes;
+    openContent.setLength(0);
   }
 }
