@@ -39,6 +39,7 @@ final class AgentState {
   private static final Logger log = LoggerFactory.getLogger(GameSession.class);
 
   private static final String TOOL_CALL = "tool_call";
+  private static final String TOOL_CALLS = "tool_calls";
 
   final String agentId;
   private final GameSession session;
@@ -570,11 +571,7 @@ final class AgentState {
       if (turn.phase != Turn.Phase.STREAMING || !flushParser(turn)) {
         return;
       }
-      String reason = completion.finishReason();
-      if (turn.toolCallSent && "stop".equals(reason)) {
-        reason = "tool_calls";
-      }
-      finish(turn, reason, completion.usage(), null, false);
+      finish(turn, finishReason(turn, completion.finishReason()), completion.usage(), null, false);
     }
     drain();
   }
@@ -643,7 +640,7 @@ final class AgentState {
     if (turn.toolCallSent && !TOOL_CALL.equals(tag)) {
       // The model would only be inventing the tools' results: stop here.
       log.debug("tool call stop session={} agent={} turn={} tag={}", session.id(), agentId, turn.id, tag);
-      finish(turn, "tool_calls", null, null, true);
+      finish(turn, TOOL_CALLS, null, null, true);
       return;
     }
     turn.opened(index, tag, attributes);
@@ -727,6 +724,17 @@ final class AgentState {
 
   private static long millisSince(Turn turn, long nanos) {
     return nanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(nanos - turn.acceptedNanos);
+  }
+
+  /**
+   * The protocol's finish reason: a turn that made tool calls finishes with {@code tool_calls} however
+   * the model stopped (the game must answer the calls it saw), and one that made none never does.
+   */
+  private static String finishReason(Turn turn, String providerReason) {
+    if (turn.toolCallSent) {
+      return TOOL_CALLS;
+    }
+    return TOOL_CALLS.equals(providerReason) ? "stop" : providerReason;
   }
 
   private static String outcome(TurnEvent terminal) {

@@ -9,6 +9,7 @@ import dev.gameagent.core.HistoryEntry.Disposition;
 import dev.gameagent.core.TurnEvent.Cause;
 import dev.gameagent.core.TurnEvent.InterruptReason;
 import dev.gameagent.core.llm.LlmRequest;
+import dev.gameagent.core.parser.TagRejection;
 import dev.gameagent.core.testing.ScriptedLlmClient.Call;
 import dev.gameagent.core.testing.ScriptedLlmClient.Script;
 import dev.gameagent.core.testing.ScriptedStateProvider;
@@ -16,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Tool calls: the stop rule, the tool_calls finish reason, continuation turns and their limit. */
 class GameSessionToolTest {
@@ -56,6 +59,29 @@ class GameSessionToolTest {
         .map(TurnEvent.TagOpen.class::cast).filter(o -> o.tag().equals("tool_call")).findFirst().orElseThrow();
     assertThat(toolOpen.attributes()).containsEntry("name", "check_inventory").containsEntry("call_id", t1 + ".c1");
     assertThat(f.events.events(t1)).noneMatch(e -> e instanceof TurnEvent.TagChunk c && c.text().contains("Yes"));
+  }
+
+  @ParameterizedTest(name = "{0} after a tool call")
+  @ValueSource(strings = {"stop", "length", "content_filter", "tool_calls"})
+  void aTurnThatMadeToolCallsFinishesWithToolCalls(String providerReason) {
+    f.llm.enqueue(Script.builder().text(TOOL_CALL, "<tool_call name=\"check_inventory\">{\"item\":")
+        .complete(providerReason, null).build());
+    String t1 = f.session.interact("brom", f.event("Key?"));
+    f.answerState(BROM_WITH_TOOLS);
+
+    TurnEvent.Finished finished = (TurnEvent.Finished) f.events.nextTerminal(t1);
+
+    assertThat(finished.finishReason()).isEqualTo("tool_calls");
+    assertThat(finished.rejected()).extracting(TagRejection::reason).containsExactly(TagRejection.INCOMPLETE);
+  }
+
+  @Test
+  void aTurnWithoutToolCallsNeverFinishesWithToolCalls() {
+    f.llm.enqueue(Script.builder().text("<speech>Hm.</speech>").complete("tool_calls", null).build());
+    String t1 = f.session.interact("brom", f.event("Key?"));
+    f.answerState(BROM_WITH_TOOLS);
+
+    assertThat(((TurnEvent.Finished) f.events.nextTerminal(t1)).finishReason()).isEqualTo("stop");
   }
 
   @Test
