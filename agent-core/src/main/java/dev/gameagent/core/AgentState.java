@@ -297,7 +297,8 @@ final class AgentState {
   private void scheduleStateTimeout(Turn turn) {
     long left = engine.stateTimeout().toNanos() - (System.nanoTime() - turn.acceptedNanos);
     try {
-      turn.stateTimeout = engine.scheduler().schedule(() -> onStateTimeout(turn), Math.max(0, left), TimeUnit.NANOSECONDS);
+      turn.stateTimeout = engine.scheduler().schedule(
+          () -> engine.continueAfterState(() -> onStateTimeout(turn)), Math.max(0, left), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       finish(turn, "error", null, new TurnEvent.TurnError(ErrorCode.INTERNAL, "the engine is closed", null), false);
     }
@@ -431,7 +432,7 @@ final class AgentState {
       onState(turn, null, e);
       return;
     }
-    stage.whenComplete((spec, failure) -> onState(turn, spec, failure));
+    stage.whenComplete((spec, failure) -> engine.continueAfterState(() -> onState(turn, spec, failure)));
     boolean wanted;
     synchronized (lock) {
       wanted = turn.phase == Turn.Phase.AWAITING_STATE;
