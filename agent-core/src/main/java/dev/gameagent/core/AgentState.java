@@ -332,7 +332,6 @@ final class AgentState {
     }
     LlmRequest request = prompt.request();
     turn.spec = spec;
-    turn.request = request;
     turn.phase = Turn.Phase.STREAMING;
     turn.slot = history.reserve();
     engine.logStore().llmRequest(session.id(), agentId, turn.id, request);
@@ -340,7 +339,7 @@ final class AgentState {
     log.debug("turn started session={} agent={} turn={} model={} messages={} state_ms={}",
         session.id(), agentId, turn.id, model, request.messages().size(), millisSince(turn, turn.stateNanos));
     deliver(turn, new TurnEvent.Started(agentId, turn.id, turn.eventId, turn.cause, model, prompt.stats()));
-    enqueue(() -> startLlmCall(turn, relay));
+    enqueue(() -> startLlmCall(turn, request, relay));
   }
 
   private void interrupt(Turn turn, InterruptReason reason, String byEventId, boolean startQueued) {
@@ -380,6 +379,10 @@ final class AgentState {
     if (report) {
       deliver(turn, terminal);
     }
+    // The record stays for the turn's result; what belongs to the stream and connection may go.
+    turn.connection = null;
+    turn.openContent.setLength(0);
+    turn.openContent.trimToSize();
     if (log.isDebugEnabled()) {
       log.debug("turn ended session={} agent={} turn={} outcome={} reported={} state_ms={} first_token_ms={} total_ms={}",
           session.id(), agentId, turn.id, outcome(terminal), report, millisSince(turn, turn.stateNanos),
@@ -420,14 +423,16 @@ final class AgentState {
 
   /** An outbox action: sends the state request, unless the turn already ended. */
   private void requestState(Turn turn, StateRequest request) {
+    AgentStateProvider provider;
     synchronized (lock) {
       if (turn.phase != Turn.Phase.AWAITING_STATE) {
         return;
       }
+      provider = turn.connection.stateProvider;
     }
     CompletionStage<AgentSpec> stage;
     try {
-      stage = Objects.requireNonNull(turn.connection.stateProvider.requestState(request), "requestState returned null");
+      stage = Objects.requireNonNull(provider.requestState(request), "requestState returned null");
     } catch (RuntimeException e) {
       onState(turn, null, e);
       return;
@@ -449,6 +454,10 @@ final class AgentState {
 
   private void onState(Turn turn, AgentSpec spec, Throwable failure) {
     synchronized (lock) {
+      if (spec != null && spec.equals(cachedSpec)) {
+        // The game sends the spec before every turn, mostly unchanged: turns share one instance.
+        spec = cachedSpec;
+      }
       if (failure == null && spec != null && turn.resetEpoch == resetEpoch) {
         cachedSpec = spec;
       }
@@ -519,13 +528,11 @@ final class AgentState {
   // ---- The LLM stream ----
 
   /** An outbox action: starts the LLM call, unless the turn already ended; cancels it if it ended meanwhile. */
-  private void startLlmCall(Turn turn, TurnRelay relay) {
-    LlmRequest request;
+  private void startLlmCall(Turn turn, LlmRequest request, TurnRelay relay) {
     synchronized (lock) {
       if (turn.phase != Turn.Phase.STREAMING) {
         return;
       }
-      request = turn.request;
     }
     LlmCall call;
     try {

@@ -1,7 +1,6 @@
 package dev.gameagent.core;
 
 import dev.gameagent.core.llm.LlmCall;
-import dev.gameagent.core.llm.LlmRequest;
 import dev.gameagent.core.parser.TagParser;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +35,8 @@ final class Turn {
   final HistoryEntry.Event activeEntry;
   /** 0 for a turn caused by an interaction event, n for the n-th continuation in a row. */
   final int depth;
-  final Connection connection;
+  /** Where the turn's state request and events go; null once the turn ended. */
+  Connection connection;
   /** The agent's reset count when the turn began; a state reply caches its spec only if unchanged. */
   final long resetEpoch;
   final long acceptedNanos;
@@ -50,7 +50,6 @@ final class Turn {
 
   /** The spec the prompt was built from; null until then. */
   AgentSpec spec;
-  LlmRequest request;
   TagParser parser;
   LlmCall call;
   History.Slot slot;

@@ -3,13 +3,19 @@ package dev.gameagent.core;
 import static dev.gameagent.core.EngineFixture.BROM;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.gameagent.core.HistoryEntry.Disposition;
 import dev.gameagent.core.TurnEvent.InterruptReason;
 import dev.gameagent.core.llm.ChatMessage;
+import dev.gameagent.core.llm.LlmCompletion;
+import dev.gameagent.core.llm.LlmRequest;
 import dev.gameagent.core.testing.ScriptedLlmClient.Call;
 import dev.gameagent.core.testing.ScriptedLlmClient.Script;
 import dev.gameagent.core.testing.ScriptedStateProvider;
+import dev.gameagent.core.testing.TurnRecorder;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -158,6 +164,49 @@ class GameSessionHistoryTest {
       session.confirmTurn("brom", "t-2", List.of(speech("Hi.")), false);
       assertThat(session.history("brom")).hasSizeLessThanOrEqualTo(3);
     }
+  }
+
+  @Test
+  void anEndedTurnLetsGoOfItsRequestAndConnection() {
+    List<WeakReference<Object>> released = new ArrayList<>();
+    try (AgentEngine engine = AgentEngine.builder().llmClient((request, handler) -> {
+      released.add(new WeakReference<>(request));
+      handler.onComplete(new LlmCompletion("stop", null));
+      return () -> {};
+    }).build()) {
+      GameSession session = engine.openSession(null, ScriptedStateProvider.answering(BROM), event -> {});
+      released.add(runTurnOnce(session));
+      // The turn record stays (for its result); the request and the old connection's listener may go.
+      session.attach(ScriptedStateProvider.answering(BROM), event -> {});
+
+      await().until(() -> {
+        System.gc();
+        return released.stream().allMatch(ref -> ref.get() == null);
+      });
+      session.confirmTurn("brom", "t-1", List.of(speech("Hi.")), false);
+    }
+  }
+
+  /** Runs one turn on a listener only the session holds; returns a weak reference to that listener. */
+  private static WeakReference<Object> runTurnOnce(GameSession session) {
+    TurnRecorder listener = new TurnRecorder();
+    session.attach(ScriptedStateProvider.answering(BROM), listener);
+    String turnId = session.interact("brom", InteractionEvent.of("e-1", "player", "hi"));
+    assertThat(listener.nextTerminal(turnId)).isInstanceOf(TurnEvent.Finished.class);
+    return new WeakReference<>(listener);
+  }
+
+  @Test
+  void equalSpecsAreKeptOnceAcrossTurns() {
+    String t1 = f.session.interact("brom", f.event("one"));
+    AgentSpec first = BROM.newBuilder().build();
+    f.answerState(first);
+    f.events.nextTerminal(t1);
+    String t2 = f.session.interact("brom", f.event("two"));
+    f.answerState(BROM.newBuilder().build());
+    f.events.nextTerminal(t2);
+
+    assertThat(f.llm.calls().get(1).request().options().get(LlmRequest.OPTION_AGENT_SPEC)).isSameAs(first);
   }
 
   private static void assertCode(ThrowingCallable call, ErrorCode code) {
