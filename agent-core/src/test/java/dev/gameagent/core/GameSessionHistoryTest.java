@@ -75,6 +75,29 @@ class GameSessionHistoryTest {
   }
 
   @Test
+  void notificationDuringATurnInterruptsNothingAndReachesOnlyLaterPrompts() {
+    Call call = f.startStreaming(f.event("one"), EngineFixture.pausedSpeech("One")).call();
+    String t1 = "t-1";
+    await().until(call::paused);
+
+    InteractionEvent bell = f.event("a bell rings");
+    f.session.notify(List.of("brom"), bell);
+    call.release();
+
+    assertThat(f.events.nextTerminal(t1)).isInstanceOf(TurnEvent.Finished.class);
+    assertThat(call.cancelRequested()).isFalse();
+    assertThat(f.state.requests()).hasSize(1);
+    assertThat(call.request().messages()).noneMatch(m -> m.content().contains("a bell rings"));
+    f.session.confirmTurn("brom", t1, List.of(speech("One")), false);
+    // The result takes its turn's place: before the notification that came while it streamed.
+    assertThat(f.session.history("brom")).extracting(e -> e.getClass().getSimpleName() + ":"
+        + (e instanceof HistoryEntry.Event ev ? ev.disposition() : "")).containsExactly(
+        "Event:INTERACTION", "Turn:", "Event:NOTIFICATION");
+    runTurn(f.event("two"));
+    assertThat(f.llm.calls().get(1).request().messages()).anyMatch(m -> m.content().contains("a bell rings"));
+  }
+
+  @Test
   void unconfirmedOutputIsNotHistory() {
     InteractionEvent e1 = f.event("one");
     runTurn(e1);

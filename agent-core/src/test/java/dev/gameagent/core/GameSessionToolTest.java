@@ -147,6 +147,24 @@ class GameSessionToolTest {
   }
 
   @Test
+  void theDefaultLimitIsFourContinuationsInARow() {
+    f.close();
+    f = new EngineFixture(ScriptedStateProvider.answering(BROM_WITH_TOOLS));
+    f.llm.scripts(request -> Script.of(TOOL_CALL));
+    String turn = f.session.interact("brom", f.event("Count your keys"));
+    for (int i = 0; i < 4; i++) {
+      f.events.nextTerminal(turn);
+      turn = f.session.submitToolResults("brom", turn, List.of(found(turn + ".c1")));
+    }
+    f.events.nextTerminal(turn);
+    String last = turn;
+
+    assertThatThrownBy(() -> f.session.submitToolResults("brom", last, List.of(found(last + ".c1"))))
+        .isInstanceOfSatisfying(AgentRequestException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TOOL_LOOP_LIMIT));
+    assertThat(f.llm.callCount()).isEqualTo(5);
+  }
+
+  @Test
   void resultsForASupersededTurnAreRecordedAndStartNothing() {
     f.llm.enqueue(Script.of(TOOL_CALL));
     String t1 = f.session.interact("brom", f.event("Key?"));
