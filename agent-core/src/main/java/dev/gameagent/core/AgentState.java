@@ -519,9 +519,14 @@ final class AgentState {
     return new TurnEvent.TurnError(ErrorCode.INTERNAL, "the game's state request failed and no spec is cached", null);
   }
 
-  private static void cancelStage(CompletionStage<?> stage) {
+  /** Cancels a provider's stage if it can be: a minimal stage or another implementation may refuse. */
+  private void cancelStage(CompletionStage<?> stage) {
     if (stage instanceof CompletableFuture<?> future) {
-      future.cancel(false);
+      try {
+        future.cancel(false);
+      } catch (RuntimeException e) {
+        log.debug("state stage not cancellable session={} agent={} stage={}", session.id(), agentId, stage.getClass().getName());
+      }
     }
   }
 

@@ -7,7 +7,9 @@ import dev.gameagent.core.llm.LlmRequest;
 import dev.gameagent.core.testing.ScriptedStateProvider;
 import dev.gameagent.core.testing.TurnRecorder;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -86,6 +88,48 @@ class GameSessionStateTest {
     f.events.nextTerminal(turnId);
 
     assertThat(f.timer.hasPending()).isFalse();
+  }
+
+  @Test
+  void resetForgetsTheCachedSpec() {
+    String first = f.session.interact("brom", f.event("Hello"));
+    f.answerState(BROM);
+    f.events.nextTerminal(first);
+
+    f.session.resetAgent("brom");
+
+    String second = f.session.interact("brom", f.event("Who are you?"));
+    f.state.next();
+    f.timer.fire();
+    TurnEvent.Finished finished = (TurnEvent.Finished) f.events.nextTerminal(second);
+    assertThat(finished.error().code()).isEqualTo(ErrorCode.STATE_TIMEOUT);
+    assertThat(f.events.events(second)).containsExactly(finished);
+  }
+
+  @Test
+  void stagesTheEngineCannotCancelAreLeftToCompleteAndALateAnswerFromBeforeAResetIsNotCached() {
+    // A minimal stage throws on cancel(): the engine must shrug that off, and its late answer arrives.
+    List<CompletableFuture<AgentSpec>> answers = new CopyOnWriteArrayList<>();
+    try (EngineFixture minimal = new EngineFixture(ScriptedStateProvider.using(request -> {
+      CompletableFuture<AgentSpec> answer = new CompletableFuture<>();
+      answers.add(answer);
+      return answer.minimalCompletionStage();
+    }))) {
+      String first = minimal.session.interact("brom", minimal.event("Hello"));
+      String second = minimal.session.interact("brom", minimal.event("Hello?"));
+      assertThat(minimal.events.next()).isEqualTo(
+          new TurnEvent.Interrupted("brom", first, TurnEvent.InterruptReason.SUPERSEDED, "e-2"));
+
+      minimal.session.resetAgent("brom");
+      minimal.events.nextTerminal(second);
+      answers.forEach(answer -> answer.complete(BROM)); // too late for their turns, and from before the reset
+
+      String third = minimal.session.interact("brom", minimal.event("Who are you?"));
+      minimal.timer.fire();
+      TurnEvent.Finished finished = (TurnEvent.Finished) minimal.events.nextTerminal(third);
+      assertThat(finished.error().code()).isEqualTo(ErrorCode.STATE_TIMEOUT);
+      assertThat(minimal.llm.callCount()).isZero();
+    }
   }
 
   @Test
