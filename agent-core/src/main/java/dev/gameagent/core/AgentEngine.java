@@ -52,6 +52,7 @@ public final class AgentEngine implements AutoCloseable {
   private final Executor stateExecutor;
   private final SecureRandom random = new SecureRandom();
   private final AtomicInteger activeTurns = new AtomicInteger();
+  private volatile boolean closed;
 
   private AgentEngine(Builder builder) {
     this.llmClient = Objects.requireNonNull(builder.llmClient, "llmClient == null");
@@ -89,12 +90,23 @@ public final class AgentEngine implements AutoCloseable {
     return activeTurns.get();
   }
 
-  /** Stops the engine's timers; sessions should be shut down first. A scheduler given to the builder is left running. */
+  /**
+   * Closes the engine; sessions should be shut down first. A turn still waiting for its state ends
+   * with {@code internal} when its state timeout comes (a closed engine starts no stream), and so
+   * does every new turn. The engine's own timer thread ends after those last timeouts; a scheduler
+   * given to the builder is left running.
+   */
   @Override
   public void close() {
+    closed = true;
     if (ownsScheduler) {
-      scheduler.shutdownNow();
+      // Not shutdownNow(): the pending timeouts must still run, or their turns would wait forever.
+      scheduler.shutdown();
     }
+  }
+
+  boolean closed() {
+    return closed;
   }
 
   // ---- For sessions ----

@@ -40,6 +40,8 @@ final class AgentState {
 
   private static final String TOOL_CALL = "tool_call";
   private static final String TOOL_CALLS = "tool_calls";
+  private static final TurnEvent.TurnError ENGINE_CLOSED =
+      new TurnEvent.TurnError(ErrorCode.INTERNAL, "the engine is closed", null);
 
   final String agentId;
   private final GameSession session;
@@ -300,7 +302,7 @@ final class AgentState {
       turn.stateTimeout = engine.scheduler().schedule(
           () -> engine.continueAfterState(() -> onStateTimeout(turn)), Math.max(0, left), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
-      finish(turn, "error", null, new TurnEvent.TurnError(ErrorCode.INTERNAL, "the engine is closed", null), false);
+      finish(turn, "error", null, ENGINE_CLOSED, false);
     }
   }
 
@@ -483,7 +485,9 @@ final class AgentState {
         return;
       }
       leaveAwaitingState(turn);
-      if (cachedSpec != null) {
+      if (engine.closed()) {
+        finish(turn, "error", null, ENGINE_CLOSED, false);
+      } else if (cachedSpec != null) {
         log.info("state timeout, using cached spec session={} agent={} turn={}", session.id(), agentId, turn.id);
         startStreaming(turn, cachedSpec);
       } else {
