@@ -92,8 +92,8 @@ public final class AgentEngine implements AutoCloseable {
 
   /**
    * Closes the engine; sessions should be shut down first. A turn still waiting for its state ends
-   * with {@code internal} when its state timeout comes (a closed engine starts no stream), and so
-   * does every new turn. The engine's own timer thread ends after those last timeouts; a scheduler
+   * with {@code internal} when its state or its state timeout comes (a closed engine starts no
+   * stream), and so does every new turn. The engine's own timer thread ends after those last timeouts; a scheduler
    * given to the builder is left running.
    */
   @Override

@@ -320,8 +320,12 @@ final class AgentState {
     }
   }
 
-  /** Builds the prompt, reports {@code Started} and starts the LLM call (outside the lock). */
+  /** Builds the prompt, reports {@code Started} and starts the LLM call (outside the lock); a closed engine starts none. */
   private void startStreaming(Turn turn, AgentSpec spec) {
+    if (engine.closed()) {
+      finish(turn, "error", null, ENGINE_CLOSED, false);
+      return;
+    }
     TurnRelay relay = new TurnRelay(this, turn);
     Prompt prompt;
     try {
@@ -485,9 +489,7 @@ final class AgentState {
         return;
       }
       leaveAwaitingState(turn);
-      if (engine.closed()) {
-        finish(turn, "error", null, ENGINE_CLOSED, false);
-      } else if (cachedSpec != null) {
+      if (cachedSpec != null) {
         log.info("state timeout, using cached spec session={} agent={} turn={}", session.id(), agentId, turn.id);
         startStreaming(turn, cachedSpec);
       } else {

@@ -114,6 +114,21 @@ class AgentEngineTest {
   }
 
   @Test
+  void aClosedEngineStartsNoStreamWhenTheStateComes() {
+    try (EngineFixture f = new EngineFixture()) {
+      String turnId = f.session.interact("brom", f.event("Hello"));
+      ScriptedStateProvider.Pending pending = f.state.next();
+
+      f.engine.close();
+      pending.answer(BROM);
+
+      TurnEvent.Finished finished = (TurnEvent.Finished) f.events.nextTerminal(turnId);
+      assertThat(finished.error()).isEqualTo(new TurnEvent.TurnError(ErrorCode.INTERNAL, "the engine is closed", null));
+      assertThat(f.llm.callCount()).isZero();
+    }
+  }
+
+  @Test
   void aClosedEngineStartsNoStreamWhenAStateTimeoutComes() {
     try (EngineFixture f = new EngineFixture()) {
       f.session.updateSpec("brom", BROM);
