@@ -185,6 +185,7 @@ public final class AgentEngine implements AutoCloseable {
     return Executors.unconfigurableScheduledExecutorService(timer);
   }
 
+  /** Configures an {@link AgentEngine}; only the {@link #llmClient} is required. Not thread-safe. */
   public static final class Builder {
     private LlmClient llmClient;
     private PromptBuilder promptBuilder;
