@@ -119,10 +119,12 @@ public final class LlmConfig {
     this.offlineTokensPerSecond = b.offlineTokensPerSecond;
   }
 
+  /** A builder with every setting at its default, as with an empty environment. */
   public static Builder builder() {
     return new Builder();
   }
 
+  /** A builder that starts from these settings. */
   public Builder newBuilder() {
     return new Builder(this);
   }
@@ -232,10 +234,12 @@ public final class LlmConfig {
     return maxTokens;
   }
 
+  /** Whether requests ask for usage with {@code stream_options.include_usage}. */
   public boolean includeUsage() {
     return includeUsage;
   }
 
+  /** Whether requests send {@code max_completion_tokens} instead of {@code max_tokens}, and no temperature. */
   public boolean reasoningModel() {
     return reasoningModel;
   }
@@ -259,18 +263,22 @@ public final class LlmConfig {
     return idleTimeout;
   }
 
+  /** How many times a retryable failure is retried before the first token; never after it. */
   public int maxRetries() {
     return maxRetries;
   }
 
+  /** The backoff before the first retry; it doubles per retry, with jitter. */
   public Duration retryBaseDelay() {
     return retryBaseDelay;
   }
 
+  /** The longest wait before a retry; a longer {@code Retry-After} fails the call instead. */
   public Duration retryMaxDelay() {
     return retryMaxDelay;
   }
 
+  /** The most HTTP streams one client runs at once, in total and per host. */
   public int maxConcurrentStreams() {
     return maxConcurrentStreams;
   }

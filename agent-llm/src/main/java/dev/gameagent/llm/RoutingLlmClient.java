@@ -31,6 +31,12 @@ import org.slf4j.LoggerFactory;
  * fails through {@link LlmStreamHandler#onError} with an {@link InvalidRequestException} that lists
  * the known providers; that callback arrives on this client's own thread. After {@link #close()},
  * {@code stream} throws {@link IllegalStateException}. Thread-safe.
+ *
+ * <p>The built-in providers never call a handler on the thread that calls {@code stream}, except
+ * when the client is closed while {@code stream} runs: then {@code onError} may arrive on the
+ * caller's thread before {@code stream} returns. A caller that holds a lock around {@code stream}
+ * must tolerate that; see also {@link dev.gameagent.core.llm.LlmCall#cancel()}, which waits for a
+ * callback in progress.
  */
 public final class RoutingLlmClient implements LlmClient, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RoutingLlmClient.class);

@@ -14,7 +14,8 @@ import okio.BufferedSink;
 /**
  * A scripted MockWebServer body in HTTP/1.1 chunked framing: writes each piece as one chunk and
  * flushes it, and can stall, wait for the client to hang up, or drop the connection mid-body (the
- * final empty chunk is then never sent). Built once per response.
+ * final empty chunk is then never sent). A body that ends leaves its connection fit for the next
+ * exchange (keep-alive). Built once per response.
  */
 public final class SseBody implements MockResponseBody {
   private interface Step {
@@ -57,6 +58,12 @@ public final class SseBody implements MockResponseBody {
   /** Sends nothing until {@link #release} is counted down (at most 60 s). */
   public SseBody stall() {
     steps.add(sink -> await(release));
+    return this;
+  }
+
+  /** Sends nothing more until {@code gate} is counted down (at most 120 s). */
+  public SseBody waitFor(CountDownLatch gate) {
+    steps.add(sink -> await(gate, 120_000));
     return this;
   }
 
@@ -114,7 +121,10 @@ public final class SseBody implements MockResponseBody {
     for (Step s : steps) {
       s.run(sink);
     }
-    sink.writeUtf8("0\r\n\r\n");
+    // Only the last-chunk line: MockWebServer itself writes the trailer section (and its blank
+    // line) after a chunked body. Writing "0\r\n\r\n" here would leave a stray CRLF on the
+    // connection, which the next response on it would read as an empty status line.
+    sink.writeUtf8("0\r\n");
     sink.flush();
   }
 

@@ -22,7 +22,9 @@ final class Tokeniser {
   static final int TAG_LIMIT = 1024;
 
   private static final char REPLACEMENT = '\uFFFD';
-  private static final String[] ENTITY_NAMES = {"lt", "gt", "amp", "quot", "apos"};
+  private static final char[][] ENTITY_NAMES = {
+    "lt".toCharArray(), "gt".toCharArray(), "amp".toCharArray(), "quot".toCharArray(), "apos".toCharArray()
+  };
   private static final char[] ENTITY_CHARS = {'<', '>', '&', '"', '\''};
   private static final int ALL_ENTITIES = (1 << ENTITY_NAMES.length) - 1;
   /** Input is copied into {@link #input} this many characters at a time. */
@@ -295,10 +297,6 @@ final class Tokeniser {
 
   // ---- called by the states ----
 
-  TokeniserState state() {
-    return state;
-  }
-
   void state(TokeniserState next) {
     state = next;
   }
@@ -443,8 +441,8 @@ final class Tokeniser {
     int position = reference.length() - 1;
     int candidates = 0;
     for (int i = 0; i < ENTITY_NAMES.length; i++) {
-      String name = ENTITY_NAMES[i];
-      if ((referenceCandidates & (1 << i)) != 0 && position < name.length() && name.charAt(position) == c) {
+      char[] entity = ENTITY_NAMES[i];
+      if ((referenceCandidates & (1 << i)) != 0 && position < entity.length && entity[position] == c) {
         candidates |= 1 << i;
       }
     }
@@ -460,7 +458,7 @@ final class Tokeniser {
   void endNamedReference(char c) {
     int length = reference.length() - 1;
     for (int i = 0; i < ENTITY_NAMES.length; i++) {
-      if ((referenceCandidates & (1 << i)) != 0 && ENTITY_NAMES[i].length() == length) {
+      if ((referenceCandidates & (1 << i)) != 0 && ENTITY_NAMES[i].length == length) {
         referenceDecoded(ENTITY_CHARS[i]);
         return;
       }

@@ -126,18 +126,14 @@ enum TokeniserState {
     }
   },
 
+  /** Whitespace after an attribute name: {@code =} may still give it a value. */
   AFTER_ATTRIBUTE_NAME(true) {
     @Override
     void read(Tokeniser t, char c) {
-      if (c == '>') {
-        t.emitStartTag(false);
-      } else if (c == '=') {
+      if (c == '=') {
         t.state(BEFORE_ATTRIBUTE_VALUE);
-      } else if (c == '/') {
-        t.state(SELF_CLOSING_START);
-      } else if (!Chars.isWhitespace(c)) {
-        t.beginAttribute(c);
-        t.state(ATTRIBUTE_NAME);
+      } else {
+        BEFORE_ATTRIBUTE_NAME.read(t, c);
       }
     }
   },
@@ -161,26 +157,14 @@ enum TokeniserState {
   ATTRIBUTE_VALUE_DOUBLE_QUOTED(true) {
     @Override
     void read(Tokeniser t, char c) {
-      if (c == '"') {
-        t.state(AFTER_ATTRIBUTE_VALUE_QUOTED);
-      } else if (c == '&') {
-        t.beginReference(this);
-      } else {
-        t.attributeValue(c);
-      }
+      quotedValue(t, c, '"', this);
     }
   },
 
   ATTRIBUTE_VALUE_SINGLE_QUOTED(true) {
     @Override
     void read(Tokeniser t, char c) {
-      if (c == '\'') {
-        t.state(AFTER_ATTRIBUTE_VALUE_QUOTED);
-      } else if (c == '&') {
-        t.beginReference(this);
-      } else {
-        t.attributeValue(c);
-      }
+      quotedValue(t, c, '\'', this);
     }
   },
 
@@ -211,22 +195,6 @@ enum TokeniserState {
         t.attributeValue('/');
         t.state(ATTRIBUTE_VALUE_UNQUOTED);
         ATTRIBUTE_VALUE_UNQUOTED.read(t, c);
-      }
-    }
-  },
-
-  AFTER_ATTRIBUTE_VALUE_QUOTED(true) {
-    @Override
-    void read(Tokeniser t, char c) {
-      if (c == '>') {
-        t.emitStartTag(false);
-      } else if (c == '/') {
-        t.state(SELF_CLOSING_START);
-      } else if (Chars.isWhitespace(c)) {
-        t.state(BEFORE_ATTRIBUTE_NAME);
-      } else {
-        t.beginAttribute(c);
-        t.state(ATTRIBUTE_NAME);
       }
     }
   },
@@ -331,4 +299,15 @@ enum TokeniserState {
 
   /** Consumes {@code c}, or hands it to the state it moves to. */
   abstract void read(Tokeniser t, char c);
+
+  /** A character of a value quoted with {@code quote}; after the closing quote comes the next attribute. */
+  private static void quotedValue(Tokeniser t, char c, char quote, TokeniserState self) {
+    if (c == quote) {
+      t.state(BEFORE_ATTRIBUTE_NAME);
+    } else if (c == '&') {
+      t.beginReference(self);
+    } else {
+      t.attributeValue(c);
+    }
+  }
 }

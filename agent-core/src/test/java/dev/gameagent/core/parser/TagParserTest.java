@@ -469,6 +469,28 @@ class TagParserTest {
         .isEqualTo("<speech#0> \"Look:\" | \" " + held.replace("\"", "\\\"") + "\\\">Hi\" | </speech#0 cut>");
   }
 
+  @Test
+  void chunksLongerThanTheReadSliceParseAsIfSplit() {
+    String[] snippets = {
+      "<speech note=\"a\r\nb &amp; c\">Hi \uD83D\uDE00\r\n</speech>",
+      "</speech><action name=wave/>&#x1F600;<emotion>sad</emotion>",
+      "<speech>x &am",
+      "<speech>\uD83D",
+    };
+    for (String snippet : snippets) {
+      for (int offset = -40; offset <= 4; offset++) {
+        String input = "<speech>" + "y".repeat(4096 - 8 + offset) + snippet;
+        List<String> chars = new java.util.ArrayList<>();
+        for (int i = 0; i < input.length(); i++) {
+          chars.add(input.substring(i, i + 1));
+        }
+        assertThat(TraceListener.render(TraceListener.merged(parser.run(List.of(input)))))
+            .as("offset %d of %s", offset, snippet)
+            .isEqualTo(TraceListener.render(TraceListener.merged(parser.run(chars))));
+      }
+    }
+  }
+
   // ---- API ----
 
   @Test

@@ -9,8 +9,9 @@ import java.util.Locale;
 /**
  * Reads the {@code data} of one server-sent event of an OpenAI-compatible stream, tolerating what
  * real providers send: a role-only first delta, {@code content: null}, usage with empty
- * {@code choices} or inside the finish chunk, text in the same chunk as {@code finish_reason},
- * {@code reasoning_content} or {@code reasoning}, and error objects. Stateless and thread-safe.
+ * {@code choices}, inside the finish chunk or in Groq's {@code x_groq}, text in the same chunk as
+ * {@code finish_reason}, {@code reasoning_content} or {@code reasoning}, and error objects.
+ * Stateless and thread-safe.
  */
 final class ChunkReader {
   /** The marker that ends an OpenAI stream. */
@@ -67,6 +68,10 @@ final class ChunkReader {
     }
     if (usage == null) {
       usage = usageOf(choice.get("usage"));
+    }
+    if (usage == null) {
+      // Groq reports usage in its own extension object of the finish chunk.
+      usage = usageOf(chunk.path("x_groq").get("usage"));
     }
     String finish = textOrNull(choice.get("finish_reason"));
     if ("error".equals(finish)) {

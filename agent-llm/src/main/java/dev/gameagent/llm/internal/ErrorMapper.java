@@ -12,25 +12,52 @@ import dev.gameagent.core.llm.ServerErrorException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
  * The one place where provider failures become core's {@link LlmException} family: HTTP statuses,
  * error objects inside a stream, and I/O failures. Every message it makes is safe for a game client:
- * the provider's own message is extracted, flattened, truncated, and scrubbed of the API key and of
- * anything shaped like one.
+ * the provider's own message is extracted, flattened, truncated, and scrubbed of the API key, of the
+ * values of extra headers, and of anything shaped like a key.
  */
 final class ErrorMapper {
   static final int MAX_DETAIL = 300;
   private static final Pattern KEY_SHAPED = Pattern.compile("\\b(sk|key|rk)-[A-Za-z0-9_\\-]{6,}");
   private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
-  private final String apiKey;
+  /** Header values shorter than this are not scrubbed: they hold no credential and are often plain words. */
+  static final int MIN_HEADER_SECRET = 8;
+
+  private final List<String> secrets;
 
   /** @param apiKey the key to scrub from messages, or null */
   ErrorMapper(String apiKey) {
-    this.apiKey = apiKey == null || apiKey.isEmpty() ? null : apiKey;
+    this(apiKey, List.of());
+  }
+
+  /**
+   * @param apiKey the key to scrub from messages, or null
+   * @param headerValues values of extra headers, scrubbed too when at least {@link #MIN_HEADER_SECRET}
+   *     characters long (they often carry credentials, such as Azure's {@code api-key})
+   */
+  ErrorMapper(String apiKey, Collection<String> headerValues) {
+    List<String> s = new ArrayList<>();
+    if (apiKey != null && !apiKey.isEmpty()) {
+      s.add(apiKey);
+    }
+    for (String v : headerValues) {
+      if (v.length() >= MIN_HEADER_SECRET) {
+        s.add(v);
+      }
+    }
+    // Longest first, so a secret that contains another is scrubbed whole.
+    s.sort(Comparator.comparingInt(String::length).reversed());
+    this.secrets = List.copyOf(s);
   }
 
   /**
@@ -165,8 +192,8 @@ final class ErrorMapper {
   /** Scrubs secrets, collapses whitespace and truncates {@code text}. */
   String clean(String text) {
     String s = text;
-    if (apiKey != null) {
-      s = s.replace(apiKey, "***");
+    for (String secret : secrets) {
+      s = s.replace(secret, "***");
     }
     s = KEY_SHAPED.matcher(s).replaceAll("$1-***");
     s = WHITESPACE.matcher(s).replaceAll(" ").trim();

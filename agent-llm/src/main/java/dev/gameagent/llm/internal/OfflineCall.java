@@ -4,6 +4,7 @@ import dev.gameagent.core.llm.LlmCompletion;
 import dev.gameagent.core.llm.LlmException;
 import dev.gameagent.core.llm.LlmStreamHandler;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,22 +20,28 @@ final class OfflineCall extends GuardedCall {
   private final LlmCompletion completion;
   private final ScheduledExecutorService scheduler;
   private final long periodNanos;
+  private final Set<OfflineCall> active;
   private volatile Future<?> pending;
   private int next;
 
-  /** @param periodNanos the pause before each piece; 0 for none */
+  /**
+   * @param periodNanos the pause before each piece; 0 for none
+   * @param active the client's calls in flight: this call is in it from {@link #start()} until it is over
+   */
   OfflineCall(LlmStreamHandler handler, List<String> pieces, LlmCompletion completion,
-      ScheduledExecutorService scheduler, long periodNanos) {
+      ScheduledExecutorService scheduler, long periodNanos, Set<OfflineCall> active) {
     super(handler);
     this.pieces = pieces;
     this.completion = completion;
     this.scheduler = scheduler;
     this.periodNanos = periodNanos;
+    this.active = active;
   }
 
   void start() {
     lock.lock();
     try {
+      active.add(this);
       scheduleNext();
     } finally {
       lock.unlock();
@@ -65,6 +72,7 @@ final class OfflineCall extends GuardedCall {
         scheduleNext();
       } else {
         pending = null;
+        active.remove(this);
         deliverComplete(completion);
       }
     } finally {
@@ -78,5 +86,6 @@ final class OfflineCall extends GuardedCall {
     if (p != null) {
       p.cancel(false);
     }
+    active.remove(this);
   }
 }

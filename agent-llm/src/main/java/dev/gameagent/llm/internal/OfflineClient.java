@@ -10,6 +10,8 @@ import dev.gameagent.core.llm.Usage;
 import dev.gameagent.llm.LlmConfig;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
@@ -17,12 +19,19 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
  * answer (see {@link OfflineModel}) streamed in small pieces at {@link LlmConfig#offlineTokensPerSecond()}
  * from its own daemon scheduler threads, with usage figures (prompt tokens estimated at four
  * characters each, one completion token per piece). Honours the request's token limit (finish
- * {@code length}) and stop sequences. Thread-safe; {@link #close()} stops the scheduler.
+ * {@code length}) and stop sequences. Thread-safe; {@link #close()} ends the calls in flight and stops
+ * the scheduler.
+ *
+ * <p>Callbacks never run on the thread that calls {@code stream}, with one exception: when the
+ * client is closed while {@code stream} runs, {@code onError} may arrive on the caller's thread before
+ * {@code stream} returns.
  */
 final class OfflineClient implements LlmClient, AutoCloseable {
   static final String MODEL = "offline";
 
   private final OfflineModel model = new OfflineModel();
+  /** Calls not yet over, so that {@link #close()} can end them. */
+  private final Set<OfflineCall> active = ConcurrentHashMap.newKeySet();
   private final ScheduledThreadPoolExecutor scheduler;
   private final long periodNanos;
 
@@ -55,7 +64,8 @@ final class OfflineClient implements LlmClient, AutoCloseable {
       finish = "length";
     }
     Usage usage = new Usage(promptTokens(request), pieces.size());
-    OfflineCall call = new OfflineCall(handler, List.copyOf(pieces), new LlmCompletion(finish, usage), scheduler, periodNanos);
+    OfflineCall call = new OfflineCall(handler, List.copyOf(pieces), new LlmCompletion(finish, usage), scheduler, periodNanos,
+        active);
     call.start();
     return call;
   }
@@ -75,9 +85,16 @@ final class OfflineClient implements LlmClient, AutoCloseable {
     return scheduler;
   }
 
-  /** Stops the scheduler: calls in flight end without further callbacks. Idempotent. */
+  /**
+   * Cancels every call in flight, so that none gets a callback once this returns, and stops the
+   * scheduler. Idempotent.
+   */
   @Override
   public void close() {
+    scheduler.shutdown();
+    for (OfflineCall call : List.copyOf(active)) {
+      call.cancel();
+    }
     scheduler.shutdownNow();
   }
 

@@ -162,6 +162,8 @@ final class OpenAiCall extends GuardedCall {
     boolean sawToken;
     String finish;
     Usage usage;
+    /** Closes a stream that stays open after {@code [DONE]}; dropped once the stream ends by itself. */
+    Future<?> afterDone;
 
     private boolean stale() {
       return this != current || over || !isOpen();
@@ -177,7 +179,7 @@ final class OpenAiCall extends GuardedCall {
         if (ChunkReader.isDone(data)) {
           complete(this);
           // A server that keeps the stream open after [DONE] must not hold a thread for long.
-          client.timer.schedule(eventSource::cancel, DONE_GRACE_MS, TimeUnit.MILLISECONDS);
+          afterDone = client.timer.schedule(eventSource::cancel, DONE_GRACE_MS, TimeUnit.MILLISECONDS);
           return;
         }
         StreamChunk chunk;
@@ -230,10 +232,19 @@ final class OpenAiCall extends GuardedCall {
       }
     }
 
+    /** The exchange is over: a pending close after {@code [DONE]} has nothing left to do. Holds the lock. */
+    private void ended() {
+      if (afterDone != null) {
+        afterDone.cancel(false);
+        afterDone = null;
+      }
+    }
+
     @Override
     public void onClosed(EventSource eventSource) {
       lock.lock();
       try {
+        ended();
         if (stale()) {
           return;
         }
@@ -256,11 +267,15 @@ final class OpenAiCall extends GuardedCall {
       Duration retryAfter = response != null ? RetryPolicy.retryAfter(response::header, Instant.now()) : null;
       lock.lock();
       try {
+        ended();
         if (stale()) {
           return;
         }
         LlmException error;
-        if (response != null && !response.isSuccessful()) {
+        if (client.isClosed()) {
+          // OkHttp's dispatcher refused the call (it reports that as an I/O failure), or closed it.
+          error = new LlmException("the openai client is closed", 0, false, t);
+        } else if (response != null && !response.isSuccessful()) {
           error = client.errors.forStatus(response.code(), body, retryAfter);
         } else if (failedResponse) {
           error = client.errors.forContentType(response.code(), response.header("Content-Type"), body);

@@ -37,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * first-token deadlines and retries, and daemon I/O threads. The read timeout is the idle guard;
  * connection failures are never retried silently. Thread-safe; {@link #close()} cancels every call
  * in flight and releases the threads.
+ *
+ * <p>Callbacks arrive on the I/O threads and the timer, never on the thread that calls
+ * {@code stream}, with one exception: when the client is closed while {@code stream} runs, the call
+ * fails at once with {@code onError} on the caller's thread, before {@code stream} returns.
  */
 final class OpenAiClient implements LlmClient, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OpenAiClient.class);
@@ -58,11 +62,11 @@ final class OpenAiClient implements LlmClient, AutoCloseable {
 
   OpenAiClient(LlmConfig config) {
     this.config = Objects.requireNonNull(config, "config == null");
-    this.errors = new ErrorMapper(config.apiKey());
+    this.errors = new ErrorMapper(config.apiKey(), config.extraHeaders().values());
     this.chunks = new ChunkReader(errors);
     this.retries = new RetryPolicy(config.maxRetries(), config.retryBaseDelay(), config.retryMaxDelay());
     this.writer = new ChatRequestWriter(config);
-    this.endpoint = endpointOf(config.effectiveBaseUrl());
+    this.endpoint = endpointOf(config);
     this.headers = headersOf(config);
     this.ioThreads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
         new SynchronousQueue<>(), Threads.daemon("gameagent-llm-http"));
@@ -142,11 +146,13 @@ final class OpenAiClient implements LlmClient, AutoCloseable {
     return "OpenAiClient{endpoint=" + endpoint.redact() + ", model=" + config.defaultModel() + "}";
   }
 
-  private static HttpUrl endpointOf(String base) {
+  private static HttpUrl endpointOf(LlmConfig config) {
+    String base = config.effectiveBaseUrl();
     String url = base.endsWith("/chat/completions") ? base : base + "/chat/completions";
     HttpUrl parsed = HttpUrl.parse(url);
     if (parsed == null) {
-      throw new IllegalArgumentException("baseUrl is not an http or https URL: " + base);
+      // The display form: the URL may carry credentials in its user info or query.
+      throw new IllegalArgumentException("baseUrl is not an http or https URL: " + config.displayBaseUrl());
     }
     return parsed;
   }

@@ -5,13 +5,16 @@ import static dev.gameagent.llm.internal.OpenAiTestSupport.content;
 import static dev.gameagent.llm.internal.OpenAiTestSupport.finish;
 import static dev.gameagent.llm.internal.OpenAiTestSupport.request;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.gameagent.llm.LlmConfig;
 import dev.gameagent.llm.RecordingHandler;
 import dev.gameagent.llm.SseBody;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
@@ -26,20 +29,27 @@ class ConcurrentStreamsTest {
   private static final int STREAMS = 200;
 
   private final MockWebServer server = new MockWebServer();
-  private final CountDownLatch allOpen = new CountDownLatch(STREAMS);
+  /** Counted down by each request as it reaches the server. */
+  private final CountDownLatch allArrived = new CountDownLatch(STREAMS);
+  /** Holds every stream open after its first token until the test has seen all of them open. */
+  private final CountDownLatch finishStreams = new CountDownLatch(1);
+  /** Response bodies the server has started to write. */
+  private final List<SseBody> bodies = new CopyOnWriteArrayList<>();
   private OpenAiClient client;
 
   @BeforeEach
   void start() throws Exception {
-    // No request is answered until every one of them has arrived: all are open at the same moment.
     server.setDispatcher(new Dispatcher() {
       @Override
       public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
-        allOpen.countDown();
-        if (!allOpen.await(120, TimeUnit.SECONDS)) {
-          return new MockResponse.Builder().code(500).body("only " + (STREAMS - allOpen.getCount()) + " streams were open at once").build();
-        }
-        return new SseBody().data(content("<speech>" + request.getRequestLine().length() + "</speech>"), finish("stop"), "[DONE]").response();
+        allArrived.countDown();
+        // The first token goes out at once; the rest waits until the test has seen every stream open.
+        SseBody body = new SseBody()
+            .data(content("<speech>" + request.getConnectionIndex()))
+            .waitFor(finishStreams)
+            .data(content("</speech>"), finish("stop"), "[DONE]");
+        bodies.add(body);
+        return body.response();
       }
     });
     server.start();
@@ -47,15 +57,13 @@ class ConcurrentStreamsTest {
 
   @AfterEach
   void stop() {
-    for (long i = allOpen.getCount(); i > 0; i--) {
-      allOpen.countDown();
-    }
+    finishStreams.countDown();
     client.close();
     server.close();
   }
 
   @Test
-  void twoHundredStreamsAreOpenAtTheSameMoment() {
+  void twoHundredStreamsAreOpenAtTheSameMoment() throws Exception {
     client = OpenAiTestSupport.client(config(server).maxRetries(0).build());
     List<RecordingHandler> handlers = new ArrayList<>();
     for (int i = 0; i < STREAMS; i++) {
@@ -64,12 +72,22 @@ class ConcurrentStreamsTest {
       client.stream(request(), h);
     }
 
+    assertThat(allArrived.await(120, TimeUnit.SECONDS)).as("all %d requests reached the server", STREAMS).isTrue();
+    await().atMost(Duration.ofSeconds(120))
+        .until(() -> handlers.stream().allMatch(h -> !h.text().isEmpty()));
+    // Every stream has delivered a token and none can have finished: all 200 are open right now.
+    assertThat(handlers).noneMatch(RecordingHandler::hasTerminal);
+    assertThat(bodies).as("response bodies begun on the server").hasSize(STREAMS)
+        .allMatch(b -> b.started.getCount() == 0);
+    assertThat(client.http().dispatcher().runningCallsCount()).isEqualTo(STREAMS);
+    assertThat(client.http().dispatcher().queuedCallsCount()).isZero();
+    finishStreams.countDown();
+
     for (RecordingHandler h : handlers) {
       assertThat(h.awaitComplete().finishReason()).isEqualTo("stop");
-      assertThat(h.text()).startsWith("<speech>");
+      assertThat(h.text()).startsWith("<speech>").endsWith("</speech>");
       h.assertNoViolations();
     }
-    assertThat(allOpen.getCount()).isZero();
     assertThat(server.getRequestCount()).isEqualTo(STREAMS);
   }
 

@@ -80,6 +80,15 @@ class ErrorMapperTest {
     assertThat(e.getMessage()).doesNotContain(KEY).doesNotContain("sk-other-1234567890").contains("***");
   }
 
+  @Test
+  void extraHeaderValuesAreScrubbedUnlessTooShortToBeSecrets() {
+    ErrorMapper withHeaders = new ErrorMapper(KEY, java.util.List.of("azure-0123456789", "My Game"));
+
+    String cleaned = withHeaders.clean("api-key azure-0123456789 of My Game rejected");
+
+    assertThat(cleaned).isEqualTo("api-key *** of My Game rejected");
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
       "{\"error\":{\"code\":429,\"message\":\"slow down\"}}|RateLimitedException|429",

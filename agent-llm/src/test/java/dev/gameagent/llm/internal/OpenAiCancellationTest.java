@@ -1,11 +1,11 @@
 package dev.gameagent.llm.internal;
 
+import static dev.gameagent.llm.internal.OpenAiTestSupport.awaitIdle;
 import static dev.gameagent.llm.internal.OpenAiTestSupport.config;
 import static dev.gameagent.llm.internal.OpenAiTestSupport.content;
 import static dev.gameagent.llm.internal.OpenAiTestSupport.finish;
 import static dev.gameagent.llm.internal.OpenAiTestSupport.request;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.gameagent.core.llm.LlmCall;
 import dev.gameagent.core.llm.LlmCompletion;
@@ -50,11 +50,6 @@ class OpenAiCancellationTest {
     return b;
   }
 
-  /** Waits until OkHttp has finished with every call, so any late callback would have happened. */
-  private void awaitNoRunningCalls() {
-    await().atMost(Duration.ofSeconds(30)).until(() -> client.http().dispatcher().runningCallsCount() == 0);
-  }
-
   @Test
   void cancelMidStreamClosesTheSocketAndNothingFollows() throws Exception {
     SseBody b = body().data(content("<speech>Halt")).keepAliveUntilClosed();
@@ -67,7 +62,7 @@ class OpenAiCancellationTest {
     h.cancelled();
 
     assertThat(b.clientClosed.await(30, TimeUnit.SECONDS)).as("server saw the socket closed").isTrue();
-    awaitNoRunningCalls();
+    awaitIdle(client);
     assertThat(h.events()).extracting(Object::toString).containsExactly("text:<speech>Halt");
     h.assertNoViolations();
     call.cancel(); // idempotent
@@ -84,7 +79,7 @@ class OpenAiCancellationTest {
     call.cancel();
     h.cancelled();
 
-    awaitNoRunningCalls();
+    awaitIdle(client);
     assertThat(h.events()).isEmpty();
     h.assertNoViolations();
   }
@@ -100,7 +95,7 @@ class OpenAiCancellationTest {
 
     LlmCall call = client.stream(request(), h);
     server.takeRequest(30, TimeUnit.SECONDS);
-    awaitNoRunningCalls();
+    awaitIdle(client);
     assertThat(timer.getQueue()).as("the retry is scheduled").hasSize(1);
     call.cancel();
     h.cancelled();
@@ -142,7 +137,7 @@ class OpenAiCancellationTest {
     self.set(call);
 
     assertThat(b.clientClosed.await(30, TimeUnit.SECONDS)).isTrue();
-    awaitNoRunningCalls();
+    awaitIdle(client);
     assertThat(texts).containsExactly("<speech>One");
     assertThat(h.events()).isEmpty();
   }
@@ -177,7 +172,7 @@ class OpenAiCancellationTest {
       }
       call.cancel();
       h.cancelled();
-      awaitNoRunningCalls();
+      awaitIdle(client);
       h.assertNoViolations();
     }
   }

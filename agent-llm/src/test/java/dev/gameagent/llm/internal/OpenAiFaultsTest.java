@@ -16,6 +16,7 @@ import dev.gameagent.core.llm.ModelNotFoundException;
 import dev.gameagent.core.llm.RateLimitedException;
 import dev.gameagent.core.llm.ServerErrorException;
 import dev.gameagent.llm.LlmConfig;
+import dev.gameagent.llm.LogCapture;
 import dev.gameagent.llm.RecordingHandler;
 import dev.gameagent.llm.SseBody;
 import java.time.Duration;
@@ -119,6 +120,22 @@ class OpenAiFaultsTest {
     assertThat(h.text()).isEqualTo("<speech>Hi</speech>");
     assertThat(server.getRequestCount()).isEqualTo(2);
     h.assertNoViolations();
+  }
+
+  @Test
+  void rateLimitedWithRetryAfterSecondsThenSuccessWaitsAsAsked() {
+    server.enqueue(new MockResponse.Builder().code(429).setHeader("Retry-After", "1").body("Too Many Requests").build());
+    server.enqueue(ok("<speech>Patient</speech>").response());
+
+    try (LogCapture logs = new LogCapture()) {
+      RecordingHandler h = stream();
+
+      assertThat(h.awaitComplete().finishReason()).isEqualTo("stop");
+      assertThat(h.text()).isEqualTo("<speech>Patient</speech>");
+      assertThat(server.getRequestCount()).isEqualTo(2);
+      assertThat(logs.lines()).as("the retry waited the Retry-After, not the 1 ms backoff")
+          .anyMatch(l -> l.contains("HTTP 429") && l.contains("retry 1 of 2 in 1000 ms"));
+    }
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.gameagent.llm.internal;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.gameagent.core.llm.ChatMessage;
 import dev.gameagent.core.llm.LlmRequest;
 import dev.gameagent.llm.LlmConfig;
@@ -26,6 +28,11 @@ final class OpenAiTestSupport {
 
   static OpenAiClient client(LlmConfig config) {
     return (OpenAiClient) new OpenAiProvider().create(config);
+  }
+
+  /** Waits until OkHttp has finished with every call of {@code client}, so any late callback would have happened. */
+  static void awaitIdle(OpenAiClient client) {
+    await().atMost(Duration.ofSeconds(30)).until(() -> client.http().dispatcher().runningCallsCount() == 0);
   }
 
   static LlmRequest request() {

@@ -147,6 +147,19 @@ class ProviderFixturesTest {
   }
 
   @Test
+  void groqUsageInsideXGroqOfTheFinishChunk() {
+    RecordingHandler h = stream(new SseBody().data(
+        "{\"id\":\"chatcmpl-g\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"llama-3.3-70b-versatile\",\"system_fingerprint\":\"fp_g\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"logprobs\":null,\"finish_reason\":null}],\"x_groq\":{\"id\":\"req_01\"}}",
+        "{\"id\":\"chatcmpl-g\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"llama-3.3-70b-versatile\",\"system_fingerprint\":\"fp_g\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"<speech>Quick.</speech>\"},\"logprobs\":null,\"finish_reason\":null}]}",
+        "{\"id\":\"chatcmpl-g\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"llama-3.3-70b-versatile\",\"system_fingerprint\":\"fp_g\",\"choices\":[{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"stop\"}],\"x_groq\":{\"id\":\"req_01\",\"usage\":{\"queue_time\":0.02,\"prompt_tokens\":18,\"prompt_time\":0.001,\"completion_tokens\":5,\"completion_time\":0.004,\"total_tokens\":23,\"total_time\":0.005}}}",
+        "[DONE]"));
+
+    assertThat(h.awaitComplete()).isEqualTo(new LlmCompletion("stop", new Usage(18, 5)));
+    assertThat(h.text()).isEqualTo("<speech>Quick.</speech>");
+    h.assertNoViolations();
+  }
+
+  @Test
   void crlfLineEndingsAndMultiLineEventsFromAGateway() {
     RecordingHandler h = stream(new SseBody()
         .raw(":ok\r\n\r\n")
