@@ -1,7 +1,6 @@
 package dev.gameagent.core.parser;
 
 import dev.gameagent.core.OutputTag;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -54,14 +53,7 @@ public final class TagParser {
   private TagParser(Builder builder) {
     Objects.requireNonNull(builder.tags, "tags == null");
     Objects.requireNonNull(builder.listener, "listener == null");
-    List<DeclaredTag> declared = new ArrayList<>(builder.tags.size() + 1);
-    if (!builder.tools.isEmpty()) {
-      declared.add(DeclaredTag.toolCall(builder.tools));
-    }
-    for (OutputTag tag : builder.tags) {
-      declared.add(DeclaredTag.of(tag));
-    }
-    TagNames names = new TagNames(declared);
+    TagNames names = TagDeclarations.names(builder.tags, builder.tools);
     DeclaredTag defaultTag = null;
     if (builder.defaultTag != null && !builder.defaultTag.isBlank()) {
       defaultTag = names.find(builder.defaultTag);
@@ -113,7 +105,7 @@ public final class TagParser {
   public static final class Builder {
     private List<OutputTag> tags;
     private String defaultTag;
-    private Collection<String> tools = List.of();
+    private List<String> tools = List.of();
     private String callIdPrefix;
     private TagListener listener;
 
