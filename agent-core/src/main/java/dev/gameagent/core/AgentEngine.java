@@ -5,7 +5,9 @@ import dev.gameagent.core.llm.LlmRequest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,6 +31,12 @@ import org.slf4j.LoggerFactory;
  * {@link PromptBuilder}; sends the exact request to {@link LogStore#llmRequest}; streams the
  * {@link LlmClient}'s answer through a tag parser configured from the spec; and reports
  * {@link TurnEvent}s to the {@link TurnListener}.
+ *
+ * <p>Threads: a {@link GameSession} call does its agent's short work on the calling thread (and may
+ * deliver events there). Building the prompt and starting the stream happen on the thread that
+ * completes the state request, or the timer's on a timeout, unless a
+ * {@linkplain Builder#stateExecutor state executor} is given. Stream callbacks run on the
+ * {@link LlmClient}'s threads.
  */
 public final class AgentEngine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AgentEngine.class);
@@ -41,8 +49,10 @@ public final class AgentEngine implements AutoCloseable {
   private final LogStore logStore;
   private final ScheduledExecutorService scheduler;
   private final boolean ownsScheduler;
+  private final Executor stateExecutor;
   private final SecureRandom random = new SecureRandom();
   private final AtomicInteger activeTurns = new AtomicInteger();
+  private volatile boolean closed;
 
   private AgentEngine(Builder builder) {
     this.llmClient = Objects.requireNonNull(builder.llmClient, "llmClient == null");
@@ -53,6 +63,7 @@ public final class AgentEngine implements AutoCloseable {
     this.logStore = new GuardedLogStore(builder.logStore);
     this.ownsScheduler = builder.scheduler == null;
     this.scheduler = ownsScheduler ? newTimer() : builder.scheduler;
+    this.stateExecutor = builder.stateExecutor;
   }
 
   public static Builder builder() {
@@ -79,12 +90,23 @@ public final class AgentEngine implements AutoCloseable {
     return activeTurns.get();
   }
 
-  /** Stops the engine's timers; sessions should be shut down first. A scheduler given to the builder is left running. */
+  /**
+   * Closes the engine; sessions should be shut down first. A turn still waiting for its state ends
+   * with {@code internal} when its state or its state timeout comes (a closed engine starts no
+   * stream), and so does every new turn. The engine's own timer thread ends after those last timeouts; a scheduler
+   * given to the builder is left running.
+   */
   @Override
   public void close() {
+    closed = true;
     if (ownsScheduler) {
-      scheduler.shutdownNow();
+      // Not shutdownNow(): the pending timeouts must still run, or their turns would wait forever.
+      scheduler.shutdown();
     }
+  }
+
+  boolean closed() {
+    return closed;
   }
 
   // ---- For sessions ----
@@ -117,6 +139,22 @@ public final class AgentEngine implements AutoCloseable {
     return scheduler;
   }
 
+  /**
+   * Runs what a turn does once its state is known or timed out: on the state executor when one was
+   * given, else at once. A rejected task runs at once, so no turn is left waiting.
+   */
+  void continueAfterState(Runnable continuation) {
+    if (stateExecutor == null) {
+      continuation.run();
+      return;
+    }
+    try {
+      stateExecutor.execute(continuation);
+    } catch (RejectedExecutionException e) {
+      continuation.run();
+    }
+  }
+
   void turnBegan() {
     activeTurns.incrementAndGet();
   }
@@ -147,6 +185,7 @@ public final class AgentEngine implements AutoCloseable {
     return Executors.unconfigurableScheduledExecutorService(timer);
   }
 
+  /** Configures an {@link AgentEngine}; only the {@link #llmClient} is required. Not thread-safe. */
   public static final class Builder {
     private LlmClient llmClient;
     private PromptBuilder promptBuilder;
@@ -155,6 +194,7 @@ public final class AgentEngine implements AutoCloseable {
     private int maxHistoryEntries = 1000;
     private LogStore logStore = LogStore.NONE;
     private ScheduledExecutorService scheduler;
+    private Executor stateExecutor;
 
     Builder() {}
 
@@ -211,6 +251,19 @@ public final class AgentEngine implements AutoCloseable {
     /** The scheduler for state timeouts; default a single daemon thread owned by the engine. */
     public Builder scheduler(ScheduledExecutorService scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler == null");
+      return this;
+    }
+
+    /**
+     * Where a turn continues once its state is known or has timed out: building the prompt,
+     * reporting {@link TurnEvent.Started} and calling {@link LlmClient#stream}. Default: none, so
+     * this runs on the thread that completes the {@link AgentStateProvider}'s stage (or the timer's).
+     * Give one when stages complete on threads that must only do short work, such as a Netty event
+     * loop. The engine does not shut it down; a task it rejects runs on the thread at hand. One
+     * agent's events keep their order whatever thread delivers them.
+     */
+    public Builder stateExecutor(Executor executor) {
+      this.stateExecutor = Objects.requireNonNull(executor, "executor == null");
       return this;
     }
 

@@ -39,6 +39,9 @@ final class AgentState {
   private static final Logger log = LoggerFactory.getLogger(GameSession.class);
 
   private static final String TOOL_CALL = "tool_call";
+  private static final String TOOL_CALLS = "tool_calls";
+  private static final TurnEvent.TurnError ENGINE_CLOSED =
+      new TurnEvent.TurnError(ErrorCode.INTERNAL, "the engine is closed", null);
 
   final String agentId;
   private final GameSession session;
@@ -296,9 +299,10 @@ final class AgentState {
   private void scheduleStateTimeout(Turn turn) {
     long left = engine.stateTimeout().toNanos() - (System.nanoTime() - turn.acceptedNanos);
     try {
-      turn.stateTimeout = engine.scheduler().schedule(() -> onStateTimeout(turn), Math.max(0, left), TimeUnit.NANOSECONDS);
+      turn.stateTimeout = engine.scheduler().schedule(
+          () -> engine.continueAfterState(() -> onStateTimeout(turn)), Math.max(0, left), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
-      finish(turn, "error", null, new TurnEvent.TurnError(ErrorCode.INTERNAL, "the engine is closed", null), false);
+      finish(turn, "error", null, ENGINE_CLOSED, false);
     }
   }
 
@@ -316,8 +320,12 @@ final class AgentState {
     }
   }
 
-  /** Builds the prompt, reports {@code Started} and starts the LLM call (outside the lock). */
+  /** Builds the prompt, reports {@code Started} and starts the LLM call (outside the lock); a closed engine starts none. */
   private void startStreaming(Turn turn, AgentSpec spec) {
+    if (engine.closed()) {
+      finish(turn, "error", null, ENGINE_CLOSED, false);
+      return;
+    }
     TurnRelay relay = new TurnRelay(this, turn);
     Prompt prompt;
     try {
@@ -330,7 +338,6 @@ final class AgentState {
     }
     LlmRequest request = prompt.request();
     turn.spec = spec;
-    turn.request = request;
     turn.phase = Turn.Phase.STREAMING;
     turn.slot = history.reserve();
     engine.logStore().llmRequest(session.id(), agentId, turn.id, request);
@@ -338,7 +345,7 @@ final class AgentState {
     log.debug("turn started session={} agent={} turn={} model={} messages={} state_ms={}",
         session.id(), agentId, turn.id, model, request.messages().size(), millisSince(turn, turn.stateNanos));
     deliver(turn, new TurnEvent.Started(agentId, turn.id, turn.eventId, turn.cause, model, prompt.stats()));
-    enqueue(() -> startLlmCall(turn, relay));
+    enqueue(() -> startLlmCall(turn, request, relay));
   }
 
   private void interrupt(Turn turn, InterruptReason reason, String byEventId, boolean startQueued) {
@@ -378,6 +385,10 @@ final class AgentState {
     if (report) {
       deliver(turn, terminal);
     }
+    // The record stays for the turn's result; what belongs to the stream and connection may go.
+    turn.connection = null;
+    turn.openContent.setLength(0);
+    turn.openContent.trimToSize();
     if (log.isDebugEnabled()) {
       log.debug("turn ended session={} agent={} turn={} outcome={} reported={} state_ms={} first_token_ms={} total_ms={}",
           session.id(), agentId, turn.id, outcome(terminal), report, millisSince(turn, turn.stateNanos),
@@ -418,19 +429,21 @@ final class AgentState {
 
   /** An outbox action: sends the state request, unless the turn already ended. */
   private void requestState(Turn turn, StateRequest request) {
+    AgentStateProvider provider;
     synchronized (lock) {
       if (turn.phase != Turn.Phase.AWAITING_STATE) {
         return;
       }
+      provider = turn.connection.stateProvider;
     }
     CompletionStage<AgentSpec> stage;
     try {
-      stage = Objects.requireNonNull(turn.connection.stateProvider.requestState(request), "requestState returned null");
+      stage = Objects.requireNonNull(provider.requestState(request), "requestState returned null");
     } catch (RuntimeException e) {
       onState(turn, null, e);
       return;
     }
-    stage.whenComplete((spec, failure) -> onState(turn, spec, failure));
+    stage.whenComplete((spec, failure) -> engine.continueAfterState(() -> onState(turn, spec, failure)));
     boolean wanted;
     synchronized (lock) {
       wanted = turn.phase == Turn.Phase.AWAITING_STATE;
@@ -447,6 +460,10 @@ final class AgentState {
 
   private void onState(Turn turn, AgentSpec spec, Throwable failure) {
     synchronized (lock) {
+      if (spec != null && spec.equals(cachedSpec)) {
+        // The game sends the spec before every turn, mostly unchanged: turns share one instance.
+        spec = cachedSpec;
+      }
       if (failure == null && spec != null && turn.resetEpoch == resetEpoch) {
         cachedSpec = spec;
       }
@@ -508,22 +525,25 @@ final class AgentState {
     return new TurnEvent.TurnError(ErrorCode.INTERNAL, "the game's state request failed and no spec is cached", null);
   }
 
-  private static void cancelStage(CompletionStage<?> stage) {
+  /** Cancels a provider's stage if it can be: a minimal stage or another implementation may refuse. */
+  private void cancelStage(CompletionStage<?> stage) {
     if (stage instanceof CompletableFuture<?> future) {
-      future.cancel(false);
+      try {
+        future.cancel(false);
+      } catch (RuntimeException e) {
+        log.debug("state stage not cancellable session={} agent={} stage={}", session.id(), agentId, stage.getClass().getName());
+      }
     }
   }
 
   // ---- The LLM stream ----
 
   /** An outbox action: starts the LLM call, unless the turn already ended; cancels it if it ended meanwhile. */
-  private void startLlmCall(Turn turn, TurnRelay relay) {
-    LlmRequest request;
+  private void startLlmCall(Turn turn, LlmRequest request, TurnRelay relay) {
     synchronized (lock) {
       if (turn.phase != Turn.Phase.STREAMING) {
         return;
       }
-      request = turn.request;
     }
     LlmCall call;
     try {
@@ -532,8 +552,7 @@ final class AgentState {
       onLlmError(turn, e);
       return;
     } catch (RuntimeException e) {
-      log.warn("LLM client failed to start session={} agent={} turn={}", session.id(), agentId, turn.id, e);
-      onInternalError(turn);
+      onInternalError(turn, "LlmClient.stream", e);
       return;
     }
     boolean ended;
@@ -571,11 +590,7 @@ final class AgentState {
       if (turn.phase != Turn.Phase.STREAMING || !flushParser(turn)) {
         return;
       }
-      String reason = completion.finishReason();
-      if (turn.toolCallSent && "stop".equals(reason)) {
-        reason = "tool_calls";
-      }
-      finish(turn, reason, completion.usage(), null, false);
+      finish(turn, finishReason(turn, completion.finishReason()), completion.usage(), null, false);
     }
     drain();
   }
@@ -585,20 +600,25 @@ final class AgentState {
       if (turn.phase != Turn.Phase.STREAMING || !flushParser(turn)) {
         return;
       }
-      String message = error.getMessage() == null ? "the model provider failed" : error.getMessage();
-      log.info("LLM error session={} agent={} turn={} status={} retryable={} error={}",
-          session.id(), agentId, turn.id, error.status(), error.retryable(), error.getClass().getSimpleName());
-      finish(turn, "error", null, new TurnEvent.TurnError(
-          ErrorCode.LLM_ERROR, message, error.status() > 0 ? error.status() : null), false);
+      // A client that breaks the contract with a null error still ends the turn as a provider failure.
+      String message = error == null || error.getMessage() == null ? "the model provider failed" : error.getMessage();
+      Integer status = error != null && error.status() > 0 ? error.status() : null;
+      log.info("LLM error session={} agent={} turn={} status={} retryable={} error={}", session.id(), agentId, turn.id,
+          status, error != null && error.retryable(), error == null ? null : error.getClass().getSimpleName());
+      finish(turn, "error", null, new TurnEvent.TurnError(ErrorCode.LLM_ERROR, message, status), false);
     }
     drain();
   }
 
-  private void onInternalError(Turn turn) {
+  /**
+   * Ends a streaming turn as {@code internal} after a failure of the engine's own handling or of
+   * the client breaking its contract (a throwing {@code stream}, a null completion), so that no
+   * turn is left without its terminal event; then delivers whatever the failed call had queued.
+   */
+  void onInternalError(Turn turn, String what, RuntimeException failure) {
+    log.error("{} failed session={} agent={} turn={}", what, session.id(), agentId, turn.id, failure);
     synchronized (lock) {
-      if (turn.phase == Turn.Phase.STREAMING) {
-        failInternally(turn);
-      }
+      failInternally(turn);
     }
     drain();
   }
@@ -615,7 +635,18 @@ final class AgentState {
     return turn.phase == Turn.Phase.STREAMING;
   }
 
+  /**
+   * Ends a streaming turn as {@code internal}, unless it ended already (the failure may come after a
+   * tool call stop inside the same parser call). A tag left open is closed incomplete first, with
+   * the content sent so far, since only an interrupted turn may leave a tag open.
+   */
   private void failInternally(Turn turn) {
+    if (turn.phase != Turn.Phase.STREAMING) {
+      return;
+    }
+    if (turn.openTag != null) {
+      onTagClose(turn, turn.openIndex, turn.openTag, turn.openContent.toString(), false);
+    }
     finish(turn, "error", null, new TurnEvent.TurnError(ErrorCode.INTERNAL, "internal error while streaming", null), true);
   }
 
@@ -628,15 +659,16 @@ final class AgentState {
     if (turn.toolCallSent && !TOOL_CALL.equals(tag)) {
       // The model would only be inventing the tools' results: stop here.
       log.debug("tool call stop session={} agent={} turn={} tag={}", session.id(), agentId, turn.id, tag);
-      finish(turn, "tool_calls", null, null, true);
+      finish(turn, TOOL_CALLS, null, null, true);
       return;
     }
-    turn.openAttributes = attributes;
+    turn.opened(index, tag, attributes);
     deliver(turn, new TurnEvent.TagOpen(agentId, turn.id, index, tag, attributes));
   }
 
   void onTagChunk(Turn turn, int index, String tag, String text) {
     if (turn.phase == Turn.Phase.STREAMING) {
+      turn.openContent.append(text);
       deliver(turn, new TurnEvent.TagChunk(agentId, turn.id, index, tag, text));
     }
   }
@@ -646,6 +678,7 @@ final class AgentState {
       return;
     }
     turn.sentTags.add(new ConfirmedTag(tag, turn.openAttributes, content));
+    turn.openTag = null;
     if (TOOL_CALL.equals(tag)) {
       turn.toolCallSent = true;
     }
@@ -710,6 +743,17 @@ final class AgentState {
 
   private static long millisSince(Turn turn, long nanos) {
     return nanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(nanos - turn.acceptedNanos);
+  }
+
+  /**
+   * The protocol's finish reason: a turn that made tool calls finishes with {@code tool_calls} however
+   * the model stopped (the game must answer the calls it saw), and one that made none never does.
+   */
+  private static String finishReason(Turn turn, String providerReason) {
+    if (turn.toolCallSent) {
+      return TOOL_CALLS;
+    }
+    return TOOL_CALLS.equals(providerReason) ? "stop" : providerReason;
   }
 
   private static String outcome(TurnEvent terminal) {

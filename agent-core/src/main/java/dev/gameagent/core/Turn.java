@@ -1,7 +1,6 @@
 package dev.gameagent.core;
 
 import dev.gameagent.core.llm.LlmCall;
-import dev.gameagent.core.llm.LlmRequest;
 import dev.gameagent.core.parser.TagParser;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +35,8 @@ final class Turn {
   final HistoryEntry.Event activeEntry;
   /** 0 for a turn caused by an interaction event, n for the n-th continuation in a row. */
   final int depth;
-  final Connection connection;
+  /** Where the turn's state request and events go; null once the turn ended. */
+  Connection connection;
   /** The agent's reset count when the turn began; a state reply caches its spec only if unchanged. */
   final long resetEpoch;
   final long acceptedNanos;
@@ -50,13 +50,15 @@ final class Turn {
 
   /** The spec the prompt was built from; null until then. */
   AgentSpec spec;
-  LlmRequest request;
   TagParser parser;
   LlmCall call;
   History.Slot slot;
 
-  /** The tag open right now, between its open and close events. */
+  /** The tag open right now, between its open and close events: its name (null when none), index, attributes and content so far. */
+  String openTag;
+  int openIndex;
   Map<String, String> openAttributes = Map.of();
+  final StringBuilder openContent = new StringBuilder();
   /** Every tag closed and sent, in order: the turn's tags when tool results confirm it. */
   final List<ConfirmedTag> sentTags = new ArrayList<>();
   boolean toolCallSent;
@@ -76,7 +78,11 @@ final class Turn {
     this.acceptedNanos = acceptedNanos;
   }
 
-  boolean ended() {
-    return phase == Phase.ENDED;
+  /** Records that a tag opened; its content is collected until it closes. */
+  void opened(int index, String tag, Map<String, String> attributes) {
+    openTag = tag;
+    openIndex = index;
+    openAttributes = attributes;
+    openContent.setLength(0);
   }
 }

@@ -83,7 +83,8 @@ public sealed interface TurnEvent {
   }
 
   /**
-   * @param finishReason {@code stop}, {@code length}, {@code tool_calls}, {@code content_filter} or {@code error}
+   * @param finishReason {@code stop}, {@code length}, {@code tool_calls} (exactly when the turn sent a
+   *     tool call and did not fail), {@code content_filter} or {@code error}
    * @param usage null when the provider reported none
    * @param error null unless {@code finishReason} is {@code error}
    */

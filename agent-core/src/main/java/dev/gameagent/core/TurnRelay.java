@@ -9,7 +9,9 @@ import java.util.Map;
 /**
  * Connects one turn's LLM stream and tag parser to its agent. LLM callbacks arrive on the client's
  * threads and take the agent's lock; parser callbacks arrive inside {@code feed}/{@code finish},
- * which the agent calls with its lock held.
+ * which the agent calls with its lock held. A callback the agent fails to handle (a client breaking
+ * the contract, say with a null completion) ends the turn as {@code internal} instead of throwing
+ * into the client, which would leave the turn without its terminal event.
  */
 final class TurnRelay implements LlmStreamHandler, TagListener {
   private final AgentState agent;
@@ -22,17 +24,29 @@ final class TurnRelay implements LlmStreamHandler, TagListener {
 
   @Override
   public void onText(String delta) {
-    agent.onLlmText(turn, delta);
+    try {
+      agent.onLlmText(turn, delta);
+    } catch (RuntimeException e) {
+      agent.onInternalError(turn, "handling a text delta", e);
+    }
   }
 
   @Override
   public void onComplete(LlmCompletion completion) {
-    agent.onLlmComplete(turn, completion);
+    try {
+      agent.onLlmComplete(turn, completion);
+    } catch (RuntimeException e) {
+      agent.onInternalError(turn, "handling the completion", e);
+    }
   }
 
   @Override
   public void onError(LlmException error) {
-    agent.onLlmError(turn, error);
+    try {
+      agent.onLlmError(turn, error);
+    } catch (RuntimeException e) {
+      agent.onInternalError(turn, "handling the stream's error", e);
+    }
   }
 
   @Override

@@ -83,6 +83,70 @@ class AgentEngineTest {
   }
 
   @Test
+  void configuredStateTimeoutIsTheOneScheduled() {
+    try (EngineFixture f = new EngineFixture(ScriptedStateProvider.manual(), b -> b.stateTimeout(Duration.ofMillis(1500)))) {
+      String turnId = f.session.interact("brom", f.event("Hello"));
+      f.state.next();
+
+      assertThat(f.timer.pendingDelay()).isPositive().isLessThanOrEqualTo(Duration.ofMillis(1500).toNanos());
+      f.timer.fire();
+      TurnEvent.Finished finished = (TurnEvent.Finished) f.events.nextTerminal(turnId);
+      assertThat(finished.error().message()).contains("within 1500 ms");
+    }
+  }
+
+  @Test
+  void closingTheEngineLeavesNoTurnWaitingForState() {
+    ScriptedStateProvider state = ScriptedStateProvider.manual();
+    TurnRecorder events = new TurnRecorder();
+    AgentEngine engine = AgentEngine.builder().llmClient(new InstantLlmClient(""))
+        .stateTimeout(Duration.ofMillis(200)).build();
+    GameSession session = engine.openSession(null, state, events);
+    String turnId = session.interact("brom", InteractionEvent.of("e-1", "player", "a"));
+    state.next();
+
+    engine.close();
+
+    // Its timeout still comes (whether before or after the close, it ends the turn).
+    TurnEvent.Finished finished = (TurnEvent.Finished) events.nextTerminal(turnId);
+    assertThat(finished.error().code()).isIn(ErrorCode.INTERNAL, ErrorCode.STATE_TIMEOUT);
+    assertThat(engine.activeTurnCount()).isZero();
+  }
+
+  @Test
+  void aClosedEngineStartsNoStreamWhenTheStateComes() {
+    try (EngineFixture f = new EngineFixture()) {
+      String turnId = f.session.interact("brom", f.event("Hello"));
+      ScriptedStateProvider.Pending pending = f.state.next();
+
+      f.engine.close();
+      pending.answer(BROM);
+
+      TurnEvent.Finished finished = (TurnEvent.Finished) f.events.nextTerminal(turnId);
+      assertThat(finished.error()).isEqualTo(new TurnEvent.TurnError(ErrorCode.INTERNAL, "the engine is closed", null));
+      assertThat(f.llm.callCount()).isZero();
+    }
+  }
+
+  @Test
+  void aClosedEngineStartsNoStreamWhenAStateTimeoutComes() {
+    try (EngineFixture f = new EngineFixture()) {
+      f.session.updateSpec("brom", BROM);
+      String turnId = f.session.interact("brom", f.event("Hello"));
+      ScriptedStateProvider.Pending pending = f.state.next();
+
+      f.engine.close();
+      f.timer.fire();
+
+      TurnEvent.Finished finished = (TurnEvent.Finished) f.events.nextTerminal(turnId);
+      assertThat(finished.error()).isEqualTo(new TurnEvent.TurnError(ErrorCode.INTERNAL, "the engine is closed", null));
+      assertThat(f.events.events(turnId)).containsExactly(finished);
+      assertThat(f.llm.callCount()).isZero();
+      assertThat(pending.future()).isCancelled();
+    }
+  }
+
+  @Test
   void closedEngineEndsNewTurnsAsInternalErrors() {
     ScriptedStateProvider state = ScriptedStateProvider.manual();
     TurnRecorder events = new TurnRecorder();

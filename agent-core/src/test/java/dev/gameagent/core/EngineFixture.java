@@ -4,11 +4,15 @@ import dev.gameagent.core.testing.RecordingLogStore;
 import dev.gameagent.core.testing.ScriptedLlmClient;
 import dev.gameagent.core.testing.ScriptedStateProvider;
 import dev.gameagent.core.testing.TurnRecorder;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
-/** An engine wired to test doubles: a scripted LLM, a manual state provider, a recorder, a log store. */
+/**
+ * An engine with the defaults, wired to test doubles: a scripted LLM, a state provider (manual unless
+ * given), a recorder, a log store, and a {@link ManualScheduler}, so a state timeout happens only when
+ * a test fires it ({@link #timer}) and never races the test's own answers.
+ */
 final class EngineFixture implements AutoCloseable {
   static final AgentSpec BROM = AgentSpec.builder("Brom").field("role", "town guard").build();
   static final AgentSpec BROM_WITH_TOOLS = BROM.newBuilder()
@@ -19,21 +23,22 @@ final class EngineFixture implements AutoCloseable {
   final ScriptedStateProvider state;
   final TurnRecorder events = new TurnRecorder();
   final RecordingLogStore logs = new RecordingLogStore();
+  final ManualScheduler timer = new ManualScheduler();
   final AgentEngine engine;
   final GameSession session;
 
   EngineFixture() {
-    this(ScriptedStateProvider.manual(), Duration.ofSeconds(30), 4);
+    this(ScriptedStateProvider.manual());
   }
 
-  EngineFixture(ScriptedStateProvider state, Duration stateTimeout, int maxToolContinuations) {
+  EngineFixture(ScriptedStateProvider state) {
+    this(state, builder -> builder);
+  }
+
+  /** @param config changes the engine's settings from the defaults */
+  EngineFixture(ScriptedStateProvider state, UnaryOperator<AgentEngine.Builder> config) {
     this.state = state;
-    this.engine = AgentEngine.builder()
-        .llmClient(llm)
-        .logStore(logs)
-        .stateTimeout(stateTimeout)
-        .maxToolContinuations(maxToolContinuations)
-        .build();
+    this.engine = config.apply(AgentEngine.builder().llmClient(llm).logStore(logs).scheduler(timer)).build();
     this.session = engine.openSession("s-test", state, events);
   }
 
@@ -74,6 +79,7 @@ final class EngineFixture implements AutoCloseable {
   public void close() {
     session.shutdown();
     engine.close();
+    timer.shutdownNow();
     llm.close();
     events.checker().assertValid();
   }

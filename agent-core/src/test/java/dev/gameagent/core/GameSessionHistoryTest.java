@@ -3,13 +3,19 @@ package dev.gameagent.core;
 import static dev.gameagent.core.EngineFixture.BROM;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.gameagent.core.HistoryEntry.Disposition;
 import dev.gameagent.core.TurnEvent.InterruptReason;
 import dev.gameagent.core.llm.ChatMessage;
+import dev.gameagent.core.llm.LlmCompletion;
+import dev.gameagent.core.llm.LlmRequest;
 import dev.gameagent.core.testing.ScriptedLlmClient.Call;
 import dev.gameagent.core.testing.ScriptedLlmClient.Script;
 import dev.gameagent.core.testing.ScriptedStateProvider;
+import dev.gameagent.core.testing.TurnRecorder;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -66,6 +72,29 @@ class GameSessionHistoryTest {
         .anySatisfy(m -> assertThat(m.content()).contains("One."))
         .anySatisfy(m -> assertThat(m.content()).contains("Two."));
     assertThat(t3).isEqualTo("t-3");
+  }
+
+  @Test
+  void notificationDuringATurnInterruptsNothingAndReachesOnlyLaterPrompts() {
+    Call call = f.startStreaming(f.event("one"), EngineFixture.pausedSpeech("One")).call();
+    String t1 = "t-1";
+    await().until(call::paused);
+
+    InteractionEvent bell = f.event("a bell rings");
+    f.session.notify(List.of("brom"), bell);
+    call.release();
+
+    assertThat(f.events.nextTerminal(t1)).isInstanceOf(TurnEvent.Finished.class);
+    assertThat(call.cancelRequested()).isFalse();
+    assertThat(f.state.requests()).hasSize(1);
+    assertThat(call.request().messages()).noneMatch(m -> m.content().contains("a bell rings"));
+    f.session.confirmTurn("brom", t1, List.of(speech("One")), false);
+    // The result takes its turn's place: before the notification that came while it streamed.
+    assertThat(f.session.history("brom")).extracting(e -> e.getClass().getSimpleName() + ":"
+        + (e instanceof HistoryEntry.Event ev ? ev.disposition() : "")).containsExactly(
+        "Event:INTERACTION", "Turn:", "Event:NOTIFICATION");
+    runTurn(f.event("two"));
+    assertThat(f.llm.calls().get(1).request().messages()).anyMatch(m -> m.content().contains("a bell rings"));
   }
 
   @Test
@@ -158,6 +187,49 @@ class GameSessionHistoryTest {
       session.confirmTurn("brom", "t-2", List.of(speech("Hi.")), false);
       assertThat(session.history("brom")).hasSizeLessThanOrEqualTo(3);
     }
+  }
+
+  @Test
+  void anEndedTurnLetsGoOfItsRequestAndConnection() {
+    List<WeakReference<Object>> released = new ArrayList<>();
+    try (AgentEngine engine = AgentEngine.builder().llmClient((request, handler) -> {
+      released.add(new WeakReference<>(request));
+      handler.onComplete(new LlmCompletion("stop", null));
+      return () -> {};
+    }).build()) {
+      GameSession session = engine.openSession(null, ScriptedStateProvider.answering(BROM), event -> {});
+      released.add(runTurnOnce(session));
+      // The turn record stays (for its result); the request and the old connection's listener may go.
+      session.attach(ScriptedStateProvider.answering(BROM), event -> {});
+
+      await().until(() -> {
+        System.gc();
+        return released.stream().allMatch(ref -> ref.get() == null);
+      });
+      session.confirmTurn("brom", "t-1", List.of(speech("Hi.")), false);
+    }
+  }
+
+  /** Runs one turn on a listener only the session holds; returns a weak reference to that listener. */
+  private static WeakReference<Object> runTurnOnce(GameSession session) {
+    TurnRecorder listener = new TurnRecorder();
+    session.attach(ScriptedStateProvider.answering(BROM), listener);
+    String turnId = session.interact("brom", InteractionEvent.of("e-1", "player", "hi"));
+    assertThat(listener.nextTerminal(turnId)).isInstanceOf(TurnEvent.Finished.class);
+    return new WeakReference<>(listener);
+  }
+
+  @Test
+  void equalSpecsAreKeptOnceAcrossTurns() {
+    String t1 = f.session.interact("brom", f.event("one"));
+    AgentSpec first = BROM.newBuilder().build();
+    f.answerState(first);
+    f.events.nextTerminal(t1);
+    String t2 = f.session.interact("brom", f.event("two"));
+    f.answerState(BROM.newBuilder().build());
+    f.events.nextTerminal(t2);
+
+    assertThat(f.llm.calls().get(1).request().options().get(LlmRequest.OPTION_AGENT_SPEC)).isSameAs(first);
   }
 
   private static void assertCode(ThrowingCallable call, ErrorCode code) {

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** How the model's failures and odd endings reach {@code Finished}. */
 class GameSessionLlmErrorTest {
-  private final EngineFixture f = new EngineFixture(ScriptedStateProvider.answering(BROM), Duration.ofSeconds(30), 4);
+  private final EngineFixture f = new EngineFixture(ScriptedStateProvider.answering(BROM));
 
   @AfterEach
   void tearDown() {

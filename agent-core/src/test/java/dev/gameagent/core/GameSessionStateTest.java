@@ -7,13 +7,18 @@ import dev.gameagent.core.llm.LlmRequest;
 import dev.gameagent.core.testing.ScriptedStateProvider;
 import dev.gameagent.core.testing.TurnRecorder;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The state request before every turn: answers, timeouts with and without a cached spec, failures. */
+/**
+ * The state request before every turn: answers, timeouts with and without a cached spec, failures.
+ * Timeouts happen only when a test fires the fixture's timer, so no answer races them.
+ */
 class GameSessionStateTest {
-  private final EngineFixture f = new EngineFixture(ScriptedStateProvider.manual(), Duration.ofMillis(100), 4);
+  private final EngineFixture f = new EngineFixture();
 
   @AfterEach
   void tearDown() {
@@ -24,13 +29,18 @@ class GameSessionStateTest {
   void stateTimeoutWithoutCachedSpecEndsTheTurnWithoutStartingIt() {
     String turnId = f.session.interact("brom", f.event("Hello"));
     ScriptedStateProvider.Pending pending = f.state.next();
+    // The default timeout, counted from the turn's acceptance.
+    assertThat(f.timer.pendingDelay()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(5).toNanos());
+    f.events.assertNoMoreEvents();
+
+    assertThat(f.timer.fire()).isEqualTo(1);
 
     TurnEvent.Finished finished = (TurnEvent.Finished) f.events.next();
-
     assertThat(finished.turnId()).isEqualTo(turnId);
     assertThat(finished.finishReason()).isEqualTo("error");
     assertThat(finished.error().code()).isEqualTo(ErrorCode.STATE_TIMEOUT);
-    assertThat(finished.timing().stateMs()).isGreaterThanOrEqualTo(100);
+    assertThat(finished.error().message()).contains("within 5000 ms");
+    assertThat(finished.timing().stateMs()).isGreaterThanOrEqualTo(0);
     assertThat(finished.timing().firstTokenMs()).isEqualTo(-1);
     assertThat(f.llm.callCount()).isZero();
     // The engine lets go of the request it no longer needs.
@@ -45,12 +55,13 @@ class GameSessionStateTest {
     f.session.updateSpec("brom", cached);
 
     String turnId = f.session.interact("brom", f.event("Hello"));
-    f.state.next();
+    ScriptedStateProvider.Pending pending = f.state.next();
+    f.timer.fire();
 
     f.events.next(TurnEvent.Started.class, turnId);
     TurnEvent.Finished finished = (TurnEvent.Finished) f.events.nextTerminal(turnId);
     assertThat(finished.finishReason()).isEqualTo("stop");
-    assertThat(finished.timing().stateMs()).isGreaterThanOrEqualTo(100);
+    assertThat(pending.future()).isCancelled();
     assertThat(f.llm.calls().get(0).request().options()).containsEntry(LlmRequest.OPTION_AGENT_SPEC, cached);
   }
 
@@ -63,10 +74,62 @@ class GameSessionStateTest {
 
     String second = f.session.interact("brom", f.event("Hello again"));
     f.state.next(); // never answered: times out onto the spec the first turn got
+    f.timer.fire();
 
     f.events.next(TurnEvent.Started.class, second);
     f.events.nextTerminal(second);
     assertThat(f.llm.calls().get(1).request().options()).containsEntry(LlmRequest.OPTION_AGENT_SPEC, fresh);
+  }
+
+  @Test
+  void answeredStateCancelsTheTimer() {
+    String turnId = f.session.interact("brom", f.event("Hello"));
+    f.answerState(BROM);
+    f.events.nextTerminal(turnId);
+
+    assertThat(f.timer.hasPending()).isFalse();
+  }
+
+  @Test
+  void resetForgetsTheCachedSpec() {
+    String first = f.session.interact("brom", f.event("Hello"));
+    f.answerState(BROM);
+    f.events.nextTerminal(first);
+
+    f.session.resetAgent("brom");
+
+    String second = f.session.interact("brom", f.event("Who are you?"));
+    f.state.next();
+    f.timer.fire();
+    TurnEvent.Finished finished = (TurnEvent.Finished) f.events.nextTerminal(second);
+    assertThat(finished.error().code()).isEqualTo(ErrorCode.STATE_TIMEOUT);
+    assertThat(f.events.events(second)).containsExactly(finished);
+  }
+
+  @Test
+  void stagesTheEngineCannotCancelAreLeftToCompleteAndALateAnswerFromBeforeAResetIsNotCached() {
+    // A minimal stage throws on cancel(): the engine must shrug that off, and its late answer arrives.
+    List<CompletableFuture<AgentSpec>> answers = new CopyOnWriteArrayList<>();
+    try (EngineFixture minimal = new EngineFixture(ScriptedStateProvider.using(request -> {
+      CompletableFuture<AgentSpec> answer = new CompletableFuture<>();
+      answers.add(answer);
+      return answer.minimalCompletionStage();
+    }))) {
+      String first = minimal.session.interact("brom", minimal.event("Hello"));
+      String second = minimal.session.interact("brom", minimal.event("Hello?"));
+      assertThat(minimal.events.next()).isEqualTo(
+          new TurnEvent.Interrupted("brom", first, TurnEvent.InterruptReason.SUPERSEDED, "e-2"));
+
+      minimal.session.resetAgent("brom");
+      minimal.events.nextTerminal(second);
+      answers.forEach(answer -> answer.complete(BROM)); // too late for their turns, and from before the reset
+
+      String third = minimal.session.interact("brom", minimal.event("Who are you?"));
+      minimal.timer.fire();
+      TurnEvent.Finished finished = (TurnEvent.Finished) minimal.events.nextTerminal(third);
+      assertThat(finished.error().code()).isEqualTo(ErrorCode.STATE_TIMEOUT);
+      assertThat(minimal.llm.callCount()).isZero();
+    }
   }
 
   @Test
@@ -106,14 +169,11 @@ class GameSessionStateTest {
 
   @Test
   void stateAnsweredFromAnotherThreadStartsTheTurnThere() {
-    // The class's 100 ms timeout would race the answering thread on a loaded machine.
-    try (EngineFixture patient = new EngineFixture(ScriptedStateProvider.manual(), Duration.ofSeconds(30), 4)) {
-      String turnId = patient.session.interact("brom", patient.event("Hello"));
-      ScriptedStateProvider.Pending pending = patient.state.next();
-      CompletableFuture.runAsync(() -> pending.answer(BROM));
-      patient.events.next(TurnEvent.Started.class, turnId);
-      TurnEvent terminal = patient.events.nextTerminal(turnId);
-      assertThat(terminal).isInstanceOf(TurnEvent.Finished.class);
-    }
+    String turnId = f.session.interact("brom", f.event("Hello"));
+    ScriptedStateProvider.Pending pending = f.state.next();
+    CompletableFuture.runAsync(() -> pending.answer(BROM));
+    f.events.next(TurnEvent.Started.class, turnId);
+    TurnEvent terminal = f.events.nextTerminal(turnId);
+    assertThat(terminal).isInstanceOf(TurnEvent.Finished.class);
   }
 }

@@ -9,14 +9,16 @@ import dev.gameagent.core.HistoryEntry.Disposition;
 import dev.gameagent.core.TurnEvent.Cause;
 import dev.gameagent.core.TurnEvent.InterruptReason;
 import dev.gameagent.core.llm.LlmRequest;
+import dev.gameagent.core.parser.TagRejection;
 import dev.gameagent.core.testing.ScriptedLlmClient.Call;
 import dev.gameagent.core.testing.ScriptedLlmClient.Script;
 import dev.gameagent.core.testing.ScriptedStateProvider;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Tool calls: the stop rule, the tool_calls finish reason, continuation turns and their limit. */
 class GameSessionToolTest {
@@ -59,6 +61,29 @@ class GameSessionToolTest {
     assertThat(f.events.events(t1)).noneMatch(e -> e instanceof TurnEvent.TagChunk c && c.text().contains("Yes"));
   }
 
+  @ParameterizedTest(name = "{0} after a tool call")
+  @ValueSource(strings = {"stop", "length", "content_filter", "tool_calls"})
+  void aTurnThatMadeToolCallsFinishesWithToolCalls(String providerReason) {
+    f.llm.enqueue(Script.builder().text(TOOL_CALL, "<tool_call name=\"check_inventory\">{\"item\":")
+        .complete(providerReason, null).build());
+    String t1 = f.session.interact("brom", f.event("Key?"));
+    f.answerState(BROM_WITH_TOOLS);
+
+    TurnEvent.Finished finished = (TurnEvent.Finished) f.events.nextTerminal(t1);
+
+    assertThat(finished.finishReason()).isEqualTo("tool_calls");
+    assertThat(finished.rejected()).extracting(TagRejection::reason).containsExactly(TagRejection.INCOMPLETE);
+  }
+
+  @Test
+  void aTurnWithoutToolCallsNeverFinishesWithToolCalls() {
+    f.llm.enqueue(Script.builder().text("<speech>Hm.</speech>").complete("tool_calls", null).build());
+    String t1 = f.session.interact("brom", f.event("Key?"));
+    f.answerState(BROM_WITH_TOOLS);
+
+    assertThat(((TurnEvent.Finished) f.events.nextTerminal(t1)).finishReason()).isEqualTo("stop");
+  }
+
   @Test
   void toolResultsConfirmTheTurnAndStartAContinuation() {
     f.llm.enqueue(Script.of("<speech>Let me look.</speech>", TOOL_CALL));
@@ -98,7 +123,7 @@ class GameSessionToolTest {
   @Test
   void continuationsStopAtTheLoopLimit() {
     f.close();
-    f = new EngineFixture(ScriptedStateProvider.answering(BROM_WITH_TOOLS), Duration.ofSeconds(30), 2);
+    f = new EngineFixture(ScriptedStateProvider.answering(BROM_WITH_TOOLS), b -> b.maxToolContinuations(2));
     f.llm.scripts(request -> Script.of(TOOL_CALL));
     String turn = f.session.interact("brom", f.event("Count your keys"));
     for (int i = 0; i < 2; i++) {
@@ -119,6 +144,24 @@ class GameSessionToolTest {
     String fresh = f.session.interact("brom", f.event("Again"));
     f.events.nextTerminal(fresh);
     assertThat(f.session.submitToolResults("brom", fresh, List.of(found(fresh + ".c1")))).isNotNull();
+  }
+
+  @Test
+  void theDefaultLimitIsFourContinuationsInARow() {
+    f.close();
+    f = new EngineFixture(ScriptedStateProvider.answering(BROM_WITH_TOOLS));
+    f.llm.scripts(request -> Script.of(TOOL_CALL));
+    String turn = f.session.interact("brom", f.event("Count your keys"));
+    for (int i = 0; i < 4; i++) {
+      f.events.nextTerminal(turn);
+      turn = f.session.submitToolResults("brom", turn, List.of(found(turn + ".c1")));
+    }
+    f.events.nextTerminal(turn);
+    String last = turn;
+
+    assertThatThrownBy(() -> f.session.submitToolResults("brom", last, List.of(found(last + ".c1"))))
+        .isInstanceOfSatisfying(AgentRequestException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TOOL_LOOP_LIMIT));
+    assertThat(f.llm.callCount()).isEqualTo(5);
   }
 
   @Test

@@ -269,6 +269,31 @@ class GameSessionTurnTest {
   }
 
   @Test
+  void shutdownAndDetachRecordAQueuedEventAsDropped() {
+    Call call = f.startStreaming(f.event("one"), Script.hanging("<speech>Blah")).call();
+    InteractionEvent queued = f.event("two", OnBusy.QUEUE);
+    String queuedId = f.session.interact("brom", queued);
+
+    f.session.detach();
+
+    await().until(call::cancelled);
+    assertThat(f.session.history("brom")).last().isEqualTo(new HistoryEntry.Event(queued, HistoryEntry.Disposition.DROPPED));
+    TurnRecorder resumed = new TurnRecorder(); // the detached turn got no terminal event on the old one
+    f.session.attach(f.state, resumed);
+    Call second = f.startStreaming(f.event("three"), Script.hanging("<speech>Blah")).call();
+    InteractionEvent queuedAgain = f.event("four", OnBusy.QUEUE);
+    f.session.interact("brom", queuedAgain);
+
+    f.session.shutdown();
+
+    await().until(second::cancelled);
+    assertThat(f.session.history("brom")).last().isEqualTo(new HistoryEntry.Event(queuedAgain, HistoryEntry.Disposition.DROPPED));
+    assertThat(f.events.events(queuedId)).isEmpty();
+    resumed.checker().assertAllEnded();
+    assertThat(f.state.requests()).hasSize(2);
+  }
+
+  @Test
   void twoAgentsStreamAtOnceAndAnEventForOneNeverInterruptsTheOther() {
     f.llm.enqueue(Script.builder().text("<speech>I am Brom").pause().text("</speech>").complete("stop", null).build());
     EngineFixture.Streaming streaming = f.startStreaming(f.event("who are you?"), Script.builder().text("<speech>I am Mira").pause().text("</speech>").complete("stop", null).build());
