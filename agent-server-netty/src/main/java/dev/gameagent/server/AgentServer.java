@@ -127,6 +127,7 @@ public final class AgentServer implements AutoCloseable {
     ChannelFuture bind = bootstrap.bind(config.host(), config.port()).awaitUninterruptibly();
     if (!bind.isSuccess()) {
       shutdownEventLoops();
+      context.close();
       logStore.close();
       engine.close();
       Throwable cause = bind.cause();
@@ -216,6 +217,7 @@ public final class AgentServer implements AutoCloseable {
     // written) run as event-loop tasks after its close future completes; a terminated loop has run
     // them all, so only then is the log store closed.
     shutdownEventLoops();
+    context.close();
     engine.close();
     logStore.close();
     if (ownedLlmClient != null) {
