@@ -321,7 +321,13 @@ final class FileLogStore implements LogStore, AutoCloseable {
           if (raw.isBlank()) {
             continue;
           }
-          JsonNode node = LogRecords.JSON.readTree(raw);
+          JsonNode node;
+          try {
+            node = LogRecords.JSON.readTree(raw);
+          } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // A line a crash cut short, in a session resumed from disk: the rest still renders.
+            continue;
+          }
           agentId = node.path("agent_id").asText(agentId);
           lines.add(node);
         }
