@@ -26,7 +26,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +66,8 @@ public final class AgentServer implements AutoCloseable {
   private final ServerContext context;
   private final FileLogStore logStore;
   private final AgentEngine engine;
+  private final ThreadGroup turnThreads = new ThreadGroup("agent-turns");
+  private final ExecutorService turnExecutor = newTurnExecutor(turnThreads);
   private final ConnectionGroup connections = new ConnectionGroup();
   private final ChannelGroup allChannels = new DefaultChannelGroup("game-agent", GlobalEventExecutor.INSTANCE);
   private final AtomicBoolean started = new AtomicBoolean();
@@ -83,6 +88,9 @@ public final class AgentServer implements AutoCloseable {
         .stateTimeout(config.stateTimeout())
         .maxToolContinuations(config.maxToolContinuations())
         .logStore(logStore)
+        // A state snapshot completes its turn's future on an event loop; prompt building and the
+        // stream's start then run here, so the loop only hands the turn over.
+        .stateExecutor(turnExecutor)
         .build();
     ProtocolCodec codec = ProtocolCodec.newBuilder()
         .clock(builder.clock)
@@ -128,6 +136,7 @@ public final class AgentServer implements AutoCloseable {
     if (!bind.isSuccess()) {
       shutdownEventLoops();
       context.close();
+      turnExecutor.shutdown();
       logStore.close();
       engine.close();
       Throwable cause = bind.cause();
@@ -187,8 +196,9 @@ public final class AgentServer implements AutoCloseable {
   @Override
   public void close() {
     // Checked first, so that a refused call leaves the server open for a call from the right thread.
-    if (inEventLoop(workerGroup) || inEventLoop(bossGroup)) {
-      throw new IllegalStateException("close() blocks; call it from an application thread, not an event loop");
+    if (inEventLoop(workerGroup) || inEventLoop(bossGroup) || Thread.currentThread().getThreadGroup() == turnThreads) {
+      throw new IllegalStateException(
+          "close() blocks; call it from an application thread, not an event loop or a turn thread");
     }
     if (!closed.compareAndSet(false, true)) {
       return;
@@ -219,6 +229,7 @@ public final class AgentServer implements AutoCloseable {
     shutdownEventLoops();
     context.close();
     engine.close();
+    turnExecutor.shutdown();
     logStore.close();
     if (ownedLlmClient != null) {
       try {
@@ -228,6 +239,16 @@ public final class AgentServer implements AutoCloseable {
       }
     }
     log.atInfo().addKeyValue("event", "stopped").log("stopped");
+  }
+
+  private static ExecutorService newTurnExecutor(ThreadGroup group) {
+    AtomicInteger count = new AtomicInteger();
+    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    return Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(group, r, "agent-turn-" + count.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   private static boolean inEventLoop(EventLoopGroup group) {

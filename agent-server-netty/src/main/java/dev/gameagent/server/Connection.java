@@ -300,9 +300,9 @@ final class Connection implements AgentStateProvider, TurnListener {
   /** The channel closed. Cancels the session's turns upstream unless another connection took it over. */
   void closed() {
     GameSession s = session;
-    if (s != null && server.sessions().release(s.id(), this, System.nanoTime())) {
+    // detach(this) is a no-op when a newer connection attached between release() and here.
+    if (s != null && server.sessions().release(s.id(), this, System.nanoTime()) && s.detach(this)) {
       // Cancels the turns upstream and has the log store write the conversation log.
-      s.detach();
       log.atInfo().addKeyValue("session", s.id()).addKeyValue("remote", remote).addKeyValue("event", "disconnected")
           .log("connection closed; session kept for resume");
     }

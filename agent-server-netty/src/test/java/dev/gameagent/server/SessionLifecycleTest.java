@@ -158,9 +158,9 @@ class SessionLifecycleTest extends EndToEndTest {
   }
 
   @Test
-  void closeFromAnEventLoopIsRefusedAndLeavesTheServerServing() {
+  void closeFromATurnThreadIsRefusedAndLeavesTheServerServing() {
     AtomicReference<Object> outcome = new AtomicReference<>();
-    // The engine starts the model call on the event loop that delivered the state snapshot.
+    // The engine starts the model call on the server's turn pool, once the snapshot has arrived.
     start(new LlmClient() {
       @Override
       public LlmCall stream(LlmRequest request, LlmStreamHandler handler) {

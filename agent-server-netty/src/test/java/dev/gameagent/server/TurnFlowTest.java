@@ -8,6 +8,10 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gameagent.core.llm.LlmCall;
+import dev.gameagent.core.llm.LlmClient;
+import dev.gameagent.core.llm.LlmRequest;
+import dev.gameagent.core.llm.LlmStreamHandler;
 import dev.gameagent.core.llm.Usage;
 import dev.gameagent.core.testing.ScriptedLlmClient;
 import dev.gameagent.core.testing.ScriptedLlmClient.Script;
@@ -16,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -93,6 +98,31 @@ class TurnFlowTest extends EndToEndTest {
     assertThat(llm.requests()).hasSize(1);
     assertThat(llm.requests().get(0).messages().get(llm.requests().get(0).messages().size() - 1).content())
         .contains("Hello");
+  }
+
+  @Test
+  void turnStartsOffTheEventLoopThatDeliveredTheSnapshot() {
+    AtomicReference<String> streamThread = new AtomicReference<>();
+    LlmClient threadRecording = new LlmClient() {
+      @Override
+      public LlmCall stream(LlmRequest request, LlmStreamHandler handler) {
+        streamThread.set(Thread.currentThread().getName());
+        return llm.stream(request, handler);
+      }
+
+      @Override
+      public String name() {
+        return llm.name();
+      }
+    };
+    start(threadRecording);
+    WsClient c = connect();
+    llm.enqueue(Script.builder().text("<speech>Halt!</speech>").complete("stop", null).build());
+    JsonNode get = interact(c, "brom", "Hello");
+    answer(c, get, BROM);
+    c.nextOfType("agent_turn_finished");
+    // Prompt building and the stream's start run on the server's turn pool, not on a Netty event loop.
+    assertThat(streamThread.get()).startsWith("agent-turn-");
   }
 
   @Test
