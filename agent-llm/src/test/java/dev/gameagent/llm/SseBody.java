@@ -70,14 +70,9 @@ public final class SseBody implements MockResponseBody {
   /** Writes keep-alive comments until the client hangs up, then records it in {@link #clientClosed}. */
   public SseBody keepAliveUntilClosed() {
     steps.add(sink -> {
-      try {
-        for (int i = 0; i < 3000; i++) {
-          chunk(sink, ": keep-alive\n\n");
-          await(release, 10);
-        }
-      } catch (IOException closed) {
-        clientClosed.countDown();
-        throw closed;
+      for (int i = 0; i < 3000; i++) {
+        chunk(sink, ": keep-alive\n\n");
+        await(release, 10);
       }
     });
     return this;
@@ -118,8 +113,14 @@ public final class SseBody implements MockResponseBody {
   @Override
   public void writeTo(BufferedSink sink) throws IOException {
     started.countDown();
-    for (Step s : steps) {
-      s.run(sink);
+    try {
+      for (Step s : steps) {
+        s.run(sink);
+      }
+    } catch (IOException closed) {
+      // The client may hang up while any step writes, not only during the keep-alives.
+      clientClosed.countDown();
+      throw closed;
     }
     // Only the last-chunk line: MockWebServer itself writes the trailer section (and its blank
     // line) after a chunked body. Writing "0\r\n\r\n" here would leave a stray CRLF on the
