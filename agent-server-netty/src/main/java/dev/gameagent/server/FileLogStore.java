@@ -172,7 +172,11 @@ final class FileLogStore implements LogStore, AutoCloseable {
   /** Completes once everything submitted before this call is on disk. */
   CompletableFuture<Void> flush() {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    if (!submit(() -> done.complete(null))) {
+    // Flushed here, on the writer thread: the writer would flush only once the queue runs dry.
+    if (!submit(() -> {
+      flushAll();
+      done.complete(null);
+    })) {
       done.complete(null);
     }
     return done;
