@@ -254,6 +254,19 @@ final class AgentState {
     drain();
   }
 
+  /** Appends restored, already logged entries; see {@link GameSession#restoreHistory}. */
+  void restoreHistory(List<HistoryEntry> entries) {
+    synchronized (lock) {
+      if (!turns.isEmpty() || active != null || queued != null || !history.entries().isEmpty()) {
+        throw new IllegalStateException("agent " + agentId + " of session " + session.id()
+            + " already has turns or history; restore only into a fresh agent");
+      }
+      for (HistoryEntry entry : entries) {
+        history.append(entry);
+      }
+    }
+  }
+
   List<HistoryEntry> history() {
     synchronized (lock) {
       return history.entries();

@@ -160,6 +160,34 @@ public final class GameSession {
   }
 
   /**
+   * Seeds a fresh agent's history with entries restored from an earlier run of this session (for
+   * example read back from the {@link LogStore}'s files after a server restart), so the agent's next
+   * prompt contains them. The entries are appended as they are, in order, as confirmed history: they
+   * are not given to the {@link LogStore} again (they are already logged), start nothing and reserve
+   * no place for a result. Restored turns are not turns of this session: a result for a restored turn
+   * id is {@code unknown_turn}. Turn and event ids of the form {@code t-N} and {@code e-N} found in
+   * the entries advance this session's id counters past them, so new ids never repeat restored ones.
+   *
+   * <p>Call before the agent is used; thread-safe like every method here.
+   *
+   * @throws IllegalStateException when the agent already has a turn, a queued event or history
+   */
+  public void restoreHistory(String agentId, List<HistoryEntry> entries) {
+    Objects.requireNonNull(entries, "entries == null");
+    List<HistoryEntry> copy = List.copyOf(entries);
+    for (HistoryEntry entry : copy) {
+      if (entry instanceof HistoryEntry.Event e) {
+        ids.advancePastEventId(e.event().eventId());
+      } else if (entry instanceof HistoryEntry.Turn t) {
+        ids.advancePastTurnId(t.turnId());
+      } else if (entry instanceof HistoryEntry.ToolResults r) {
+        ids.advancePastTurnId(r.turnId());
+      }
+    }
+    agent(agentId).restoreHistory(copy);
+  }
+
+  /**
    * Replaces the state provider and listener, for a connection that resumes this session. Turns
    * still active for a previous connection are cancelled upstream without a further event (their
    * events belong to the connection that saw them start), as by {@link #detach()} but without

@@ -25,6 +25,32 @@ final class IdGenerator {
     return "e-" + events.incrementAndGet();
   }
 
+  /** Makes later turn ids follow {@code id} when it is one of ours ({@code t-N}); ignores any other id. */
+  void advancePastTurnId(String id) {
+    advancePast(turns, "t-", id);
+  }
+
+  /** Makes later event ids follow {@code id} when it is one of ours ({@code e-N}); ignores any other id. */
+  void advancePastEventId(String id) {
+    advancePast(events, "e-", id);
+  }
+
+  private static void advancePast(AtomicLong counter, String prefix, String id) {
+    if (id == null || !id.startsWith(prefix) || id.length() == prefix.length() || id.length() > prefix.length() + 18) {
+      return;
+    }
+    long n = 0;
+    for (int i = prefix.length(); i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (c < '0' || c > '9') {
+        return;
+      }
+      n = n * 10 + (c - '0');
+    }
+    long seen = n;
+    counter.accumulateAndGet(seen, Math::max);
+  }
+
   /** A new unguessable session id: 128 random bits as 32 lowercase hex digits. */
   static String randomSessionId(SecureRandom random) {
     byte[] bytes = new byte[16];

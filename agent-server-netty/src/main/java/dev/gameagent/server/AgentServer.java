@@ -135,6 +135,7 @@ public final class AgentServer implements AutoCloseable {
     ChannelFuture bind = bootstrap.bind(config.host(), config.port()).awaitUninterruptibly();
     if (!bind.isSuccess()) {
       shutdownEventLoops();
+      context.close();
       turnExecutor.shutdown();
       logStore.close();
       engine.close();
@@ -226,6 +227,7 @@ public final class AgentServer implements AutoCloseable {
     // written) run as event-loop tasks after its close future completes; a terminated loop has run
     // them all, so only then is the log store closed.
     shutdownEventLoops();
+    context.close();
     engine.close();
     turnExecutor.shutdown();
     logStore.close();

@@ -69,9 +69,26 @@ final class Connection implements AgentStateProvider, TurnListener {
    * Runs on the event loop, before any client message is read, so {@code session_started} is first.
    */
   void open(String requestedSessionId) {
+    open(requestedSessionId, null);
+  }
+
+  /**
+   * As {@link #open(String)}, with the session's history read back from its logs after a restart:
+   * used only when the session is not held in memory (else the held one is resumed as usual), and
+   * then {@code session_started.resumed} is true.
+   */
+  void open(String requestedSessionId, SessionLogReader.Restored restored) {
+    boolean[] fromDisk = {false};
     SessionRegistry.Attached<ServerSession, Connection> attached = server.sessions().attach(requestedSessionId, this,
-        id -> new ServerSession(server.engine().openSession(id, this, this),
-            new AgentLimit(server.config().maxAgentsPerSession())),
+        id -> {
+          ServerSession opened = new ServerSession(server.engine().openSession(id, this, this),
+              new AgentLimit(server.config().maxAgentsPerSession()));
+          if (restored != null) {
+            restore(opened, restored);
+            fromDisk[0] = true;
+          }
+          return opened;
+        },
         stored -> stored.game().id(),
         // attach() cancels the previous connection's turns upstream, silently.
         (stored, previous) -> previous.takenOver(),
@@ -79,15 +96,23 @@ final class Connection implements AgentStateProvider, TurnListener {
     agents = attached.session().agents();
     session = attached.session().game();
     String id = session.id();
+    boolean resumed = attached.resumed() || fromDisk[0];
     out.send(Unpooled.wrappedBuffer(server.codec().sessionStarted(id, ServerContext.SERVER_NAME, server.version(),
-        attached.resumed())));
-    server.logStore().sessionOpened(id, attached.resumed(), remote);
-    log.atInfo().addKeyValue("session", id).addKeyValue("remote", remote).addKeyValue("resumed", attached.resumed())
-        .addKeyValue("event", "session_started").log("session started");
+        resumed)));
+    server.logStore().sessionOpened(id, resumed, remote);
+    log.atInfo().addKeyValue("session", id).addKeyValue("remote", remote).addKeyValue("resumed", resumed)
+        .addKeyValue("from_disk", fromDisk[0]).addKeyValue("event", "session_started").log("session started");
     if (attached.previousOwner() != null) {
       log.atInfo().addKeyValue("session", id).addKeyValue("event", "takeover")
           .log("session taken over by a new connection; closing the old one with 4000");
     }
+  }
+
+  /** Seeds a session just opened with the agents' histories read from its logs; not logged again. */
+  private static void restore(ServerSession opened, SessionLogReader.Restored restored) {
+    // The reader kept at most the agent limit, so this admits them all.
+    opened.agents().admit(restored.histories().keySet());
+    restored.histories().forEach(opened.game()::restoreHistory);
   }
 
   /** One client text message. Runs on the event loop. */

@@ -172,7 +172,11 @@ final class FileLogStore implements LogStore, AutoCloseable {
   /** Completes once everything submitted before this call is on disk. */
   CompletableFuture<Void> flush() {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    if (!submit(() -> done.complete(null))) {
+    // Flushed here, on the writer thread: the writer would flush only once the queue runs dry.
+    if (!submit(() -> {
+      flushAll();
+      done.complete(null);
+    })) {
       done.complete(null);
     }
     return done;
@@ -321,7 +325,13 @@ final class FileLogStore implements LogStore, AutoCloseable {
           if (raw.isBlank()) {
             continue;
           }
-          JsonNode node = LogRecords.JSON.readTree(raw);
+          JsonNode node;
+          try {
+            node = LogRecords.JSON.readTree(raw);
+          } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // A line a crash cut short, in a session resumed from disk: the rest still renders.
+            continue;
+          }
           agentId = node.path("agent_id").asText(agentId);
           lines.add(node);
         }

@@ -10,11 +10,17 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /** What every connection of one server shares: settings, codec, engine, sessions, logs. Thread-safe. */
 final class ServerContext {
   static final String SERVER_NAME = "game-agent";
+  /** Per agent restored from disk; the engine's history keeps 1000 by default, so more would be trimmed anyway. */
+  static final int MAX_RESTORED_ENTRIES = 1000;
 
   private final ServerConfig config;
   private final ProtocolCodec codec;
@@ -22,6 +28,8 @@ final class ServerContext {
   private final SessionRegistry<ServerSession, Connection> sessions = new SessionRegistry<>();
   private final FileLogStore logStore;
   private final Clock clock;
+  /** Reads stored sessions' logs for a resume after a restart: file I/O kept off the event loops. */
+  private final ThreadPoolExecutor restoreReader;
   private final long startNanos = System.nanoTime();
   /** Read here, on the thread building the server, so that no event loop reads the resource. */
   private final String version = Version.VALUE;
@@ -32,6 +40,38 @@ final class ServerContext {
     this.engine = engine;
     this.logStore = logStore;
     this.clock = clock;
+    this.restoreReader = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
+      Thread t = new Thread(task, "game-agent-session-restore");
+      t.setDaemon(true);
+      return t;
+    });
+    restoreReader.allowCoreThreadTimeOut(true);
+  }
+
+  /**
+   * Reads session {@code sessionId}'s history back from its logs folder, on the restore thread.
+   * Completes with null when the folder does not exist or holds no record of this session; the
+   * folder's name is derived from the id by {@link LogFileNames}, so no id reads outside the logs
+   * folder.
+   */
+  CompletableFuture<SessionLogReader.Restored> readStoredSession(String sessionId) {
+    try {
+      return CompletableFuture.supplyAsync(() -> {
+        try {
+          return SessionLogReader.read(logStore.sessionDir(sessionId), sessionId, config.maxAgentsPerSession(),
+              MAX_RESTORED_ENTRIES).orElse(null);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }, restoreReader);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Stops the restore thread; a read in progress is interrupted. */
+  void close() {
+    restoreReader.shutdownNow();
   }
 
   ServerConfig config() {

@@ -81,6 +81,11 @@ final class SessionRegistry<S, C> {
     return true;
   }
 
+  /** Whether the session is held in memory, connected or resumable. */
+  synchronized boolean contains(String sessionId) {
+    return entries.containsKey(sessionId);
+  }
+
   synchronized boolean isOwner(String sessionId, C connection) {
     Entry<S, C> entry = entries.get(sessionId);
     return entry != null && entry.owner == connection;

@@ -22,6 +22,9 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +49,8 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
   private Connection connection;
   private ScheduledFuture<?> unwritableTimer;
   private ScheduledFuture<?> handshakeDeadline;
+  /** Frames that arrived while the session was being restored from its logs; null otherwise. */
+  private List<WebSocketFrame> held;
 
   WebSocketFrameHandler(ServerContext server, ConnectionGroup connections) {
     this.server = server;
@@ -74,7 +79,7 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
         connection.outbound().close(1001, "server shutting down");
         return;
       }
-      connection.open(HttpRequestHandler.sessionIdOf(handshake.requestUri()));
+      open(ctx, HttpRequestHandler.sessionIdOf(handshake.requestUri()));
     } else if (evt instanceof IdleStateEvent idle) {
       if (idle.state() == IdleState.READER_IDLE) {
         log.atInfo().addKeyValue("session", connection == null ? null : connection.sessionId())
@@ -94,9 +99,59 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     }
   }
 
+  /**
+   * Opens the connection's session. A requested id the server does not hold may be a session of an
+   * earlier run: its logs are read on the context's restore thread (file I/O, never on the event
+   * loop) while reading from the socket is paused and frames already decoded are held, then the
+   * session opens back on the event loop, restored or fresh, before any held message is handled.
+   */
+  private void open(ChannelHandlerContext ctx, String requestedId) {
+    if (requestedId == null || server.sessions().contains(requestedId)) {
+      connection.open(requestedId);
+      return;
+    }
+    Connection opening = connection;
+    ctx.channel().config().setAutoRead(false);
+    held = new ArrayList<>();
+    server.readStoredSession(requestedId).whenComplete((restored, error) -> {
+      if (error != null) {
+        log.atWarn().addKeyValue("event", "session_restore_failed").setCause(error)
+            .log("could not read a stored session's logs; opening it fresh");
+      }
+      try {
+        ctx.executor().execute(() -> opened(ctx, opening, requestedId, error == null ? restored : null));
+      } catch (RejectedExecutionException e) {
+        // The event loop is shutting down: the channel is closing with it.
+      }
+    });
+  }
+
+  private void opened(ChannelHandlerContext ctx, Connection opening, String requestedId,
+      SessionLogReader.Restored restored) {
+    List<WebSocketFrame> frames = held;
+    held = null;
+    if (!ctx.channel().isActive()) {
+      frames.forEach(WebSocketFrame::release);
+      return;
+    }
+    opening.open(requestedId, restored);
+    for (WebSocketFrame frame : frames) {
+      try {
+        channelRead0(ctx, frame);
+      } finally {
+        frame.release();
+      }
+    }
+    ctx.channel().config().setAutoRead(true);
+  }
+
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
     if (connection == null) {
+      return;
+    }
+    if (held != null) {
+      held.add(frame.retain());
       return;
     }
     if (frame instanceof TextWebSocketFrame) {
@@ -155,6 +210,10 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     if (connection != null) {
       connections.remove(connection);
       connection.closed();
+    }
+    if (held != null) {
+      held.forEach(WebSocketFrame::release);
+      held.clear();
     }
     super.channelInactive(ctx);
   }

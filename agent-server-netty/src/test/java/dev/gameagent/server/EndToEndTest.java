@@ -1,11 +1,13 @@
 package dev.gameagent.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gameagent.core.llm.LlmClient;
 import dev.gameagent.core.testing.ScriptedLlmClient;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +59,12 @@ abstract class EndToEndTest {
         server.close();
       }
     }
+  }
+
+  /** Waits until the server's {@code /health} reports {@code n} sessions with a connection. */
+  void awaitOpenSessions(int n) {
+    await().atMost(Duration.ofSeconds(20)).until(() ->
+        WsClient.JSON.readTree(server.get("/health").body()).path("open_sessions").asInt() == n);
   }
 
   /** Sends an interaction event for {@code agent} and returns its {@code get_agent_state}. */

@@ -222,8 +222,4 @@ class SessionLifecycleTest extends EndToEndTest {
     assertThat(llm.requests().get(0).messages().toString()).contains("Rain.").doesNotContain("Thunder.");
   }
 
-  private void awaitOpenSessions(int n) {
-    await().atMost(Duration.ofSeconds(20)).until(() ->
-        WsClient.JSON.readTree(server.get("/health").body()).path("open_sessions").asInt() == n);
-  }
 }
