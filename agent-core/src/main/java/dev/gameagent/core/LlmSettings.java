@@ -1,5 +1,6 @@
 package dev.gameagent.core;
 
+import dev.gameagent.core.llm.LlmRequest;
 import java.util.Map;
 
 /**
@@ -14,12 +15,8 @@ public record LlmSettings(String provider, String model, Double temperature, Int
   public static final LlmSettings NONE = new LlmSettings(null, null, null, null, Map.of());
 
   public LlmSettings {
-    if (temperature != null && !(temperature >= 0 && temperature <= 2)) {
-      throw new IllegalArgumentException("temperature must be a number in [0, 2]: " + temperature);
-    }
-    if (maxTokens != null && maxTokens <= 0) {
-      throw new IllegalArgumentException("max_tokens must be a positive integer: " + maxTokens);
-    }
+    // The request's own checks, in one place, so building a turn's request from these never throws.
+    LlmRequest.builder().temperature(temperature).maxTokens(maxTokens);
     extra = extra == null ? Map.of() : JsonTree.copyMap(extra, "llm extra");
   }
 }
