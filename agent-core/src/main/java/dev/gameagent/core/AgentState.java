@@ -160,6 +160,7 @@ final class AgentState {
 
   String submitToolResults(String turnId, List<ToolResult> results) {
     String continuationId = null;
+    AgentRequestException loopLimit = null;
     synchronized (lock) {
       Turn turn = knownTurn(turnId);
       if (turn.toolResultsSubmitted) {
@@ -170,8 +171,11 @@ final class AgentState {
       boolean superseded = turn != latest;
       boolean continues = !superseded && connection != null;
       if (continues && turn.depth >= engine.maxToolContinuations()) {
-        throw new AgentRequestException(ErrorCode.TOOL_LOOP_LIMIT, "turn " + turnId + " of agent " + agentId
-            + " ends " + engine.maxToolContinuations() + " continuation turns in a row; no more start");
+        // The game did run the tools: their results are history even though no continuation starts.
+        continues = false;
+        loopLimit = new AgentRequestException(ErrorCode.TOOL_LOOP_LIMIT, "turn " + turnId + " of agent " + agentId
+            + " ends " + engine.maxToolContinuations() + " continuation turns in a row; its results are recorded"
+            + " but no more turns start");
       }
       if (turn == active) {
         // The game answered before the stream ended; the continuation replaces the rest of it.
@@ -188,12 +192,15 @@ final class AgentState {
         begin(continuation);
         continuationId = continuation.id;
       } else {
-        log.debug("tool results recorded, no continuation session={} agent={} turn={} superseded={}",
-            session.id(), agentId, turnId, superseded);
+        log.debug("tool results recorded, no continuation session={} agent={} turn={} superseded={} loop_limit={}",
+            session.id(), agentId, turnId, superseded, loopLimit != null);
         startQueuedIfIdle();
       }
     }
     drain();
+    if (loopLimit != null) {
+      throw loopLimit;
+    }
     return continuationId;
   }
 

@@ -132,18 +132,64 @@ class GameSessionToolTest {
       assertThat(turn).isNotNull();
     }
     f.events.nextTerminal(turn);
-    List<HistoryEntry> before = f.session.history("brom");
     String last = turn;
+    List<ToolResult> lastResults = List.of(found(last + ".c1"));
 
-    assertThatThrownBy(() -> f.session.submitToolResults("brom", last, List.of(found(last + ".c1"))))
+    assertThatThrownBy(() -> f.session.submitToolResults("brom", last, lastResults))
         .isInstanceOfSatisfying(AgentRequestException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TOOL_LOOP_LIMIT));
 
-    assertThat(f.session.history("brom")).isEqualTo(before);
+    // The game did run the tools: the turn is confirmed and its results are history, but nothing starts.
+    List<HistoryEntry> history = f.session.history("brom");
+    assertThat(history.subList(history.size() - 2, history.size())).containsExactly(
+        new HistoryEntry.Turn(last, List.of(new ConfirmedTag("tool_call",
+            Map.of("name", "check_inventory", "call_id", last + ".c1"), "{\"item\":\"key\"}")), false),
+        new HistoryEntry.ToolResults(last, lastResults));
+    assertThat(f.logs.records("history")).last().satisfies(
+        r -> assertThat(r.value()).isEqualTo(new HistoryEntry.ToolResults(last, lastResults)));
     assertThat(f.llm.callCount()).isEqualTo(3);
+    assertThat(f.session.activeTurnCount()).isZero();
+    f.events.assertNoMoreEvents();
+    // Sent again, the same results are a duplicate, not a second loop error.
+    assertThatThrownBy(() -> f.session.submitToolResults("brom", last, lastResults))
+        .isInstanceOfSatisfying(AgentRequestException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.DUPLICATE_TURN_RESULT));
     // A new interaction starts a fresh chain.
     String fresh = f.session.interact("brom", f.event("Again"));
     f.events.nextTerminal(fresh);
     assertThat(f.session.submitToolResults("brom", fresh, List.of(found(fresh + ".c1")))).isNotNull();
+  }
+
+  @Test
+  void resultsPastTheLimitForAStreamingTurnEndItAreRecordedAndLetTheQueuedEventStart() {
+    f.close();
+    f = new EngineFixture(ScriptedStateProvider.manual(), b -> b.maxToolContinuations(0));
+    f.llm.enqueue(Script.builder().text(TOOL_CALL).pause().text(TOOL_CALL).complete("stop", null).build());
+    f.llm.enqueue(Script.of("<speech>The gate is shut.</speech>"));
+    InteractionEvent e1 = f.event("Key?");
+    String t1 = f.session.interact("brom", e1);
+    f.answerState(BROM_WITH_TOOLS);
+    Call call = f.llm.awaitCall(0);
+    await().until(() -> call.paused() && f.events.events(t1).stream().anyMatch(TurnEvent.TagClose.class::isInstance));
+    InteractionEvent queued = f.event("And the gate?", OnBusy.QUEUE);
+    String t2 = f.session.interact("brom", queued);
+    List<ToolResult> results = List.of(found(t1 + ".c1"));
+
+    assertThatThrownBy(() -> f.session.submitToolResults("brom", t1, results))
+        .isInstanceOfSatisfying(AgentRequestException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TOOL_LOOP_LIMIT));
+
+    assertThat(((TurnEvent.Interrupted) f.events.nextTerminal(t1)).reason()).isEqualTo(InterruptReason.CANCELLED);
+    await().until(call::cancelled);
+    StateRequest next = f.answerState(BROM_WITH_TOOLS);
+    assertThat(next.turnId()).isEqualTo(t2);
+    assertThat(next.eventId()).isEqualTo(queued.eventId());
+    assertThat(f.events.next(TurnEvent.Started.class, t2).cause()).isEqualTo(Cause.INTERACTION_EVENT);
+    f.events.nextTerminal(t2);
+    assertThat(f.session.history("brom")).containsExactly(
+        new HistoryEntry.Event(e1, Disposition.INTERACTION),
+        new HistoryEntry.Turn(t1, List.of(new ConfirmedTag("tool_call",
+            Map.of("name", "check_inventory", "call_id", t1 + ".c1"), "{\"item\":\"key\"}")), false),
+        new HistoryEntry.ToolResults(t1, results),
+        new HistoryEntry.Event(queued, Disposition.INTERACTION));
   }
 
   @Test
