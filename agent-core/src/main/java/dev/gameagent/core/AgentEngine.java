@@ -163,12 +163,13 @@ public final class AgentEngine implements AutoCloseable {
     activeTurns.decrementAndGet();
   }
 
-  /** The model name for {@code agent_turn_started}; the client's failure is logged, not fatal. */
+  /** The model name for {@code agent_turn_started}; the client's failure is logged, not fatal. Call without a lock. */
   String modelFor(LlmRequest request) {
     try {
       String model = llmClient.modelFor(request);
       return model != null ? model : llmClient.name();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      UserCodeFailures.rethrowIfFatal(e);
       log.warn("LlmClient.modelFor failed", e);
       return request.model() != null ? request.model() : "unknown";
     }

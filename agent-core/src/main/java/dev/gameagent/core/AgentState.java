@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * happening-before the next, and no lock is held while game or LLM code runs. A callback for a turn
  * checks, under the lock, that its turn has not ended, so nothing is reported after a terminal
  * event. The only calls made under the lock are the tag parser and prompt builder (pure), the
- * {@link LogStore} (documented as non-blocking) and the scheduler.
+ * {@link LogStore} (documented as non-blocking) and the scheduler. Whatever code the engine does not
+ * own throws, an {@link Error} included, ends at most the turn at hand (see {@link UserCodeFailures}).
  */
 final class AgentState {
   private static final Logger log = LoggerFactory.getLogger(GameSession.class);
@@ -340,7 +341,10 @@ final class AgentState {
     }
   }
 
-  /** Builds the prompt, reports {@code Started} and starts the LLM call (outside the lock); a closed engine starts none. */
+  /**
+   * Builds the prompt, then (outside the lock) asks the client for the model name, reports
+   * {@code Started} and starts the LLM call; a closed engine starts none.
+   */
   private void startStreaming(Turn turn, AgentSpec spec) {
     if (engine.closed()) {
       finish(turn, "error", null, ENGINE_CLOSED, false);
@@ -351,7 +355,8 @@ final class AgentState {
     try {
       prompt = engine.promptBuilder().build(spec, history.promptView(turn.activeEntry), turn.activeEntry);
       turn.parser = SpecTagParsers.forSpec(spec, turn.id, relay);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      UserCodeFailures.rethrowIfFatal(e);
       log.warn("prompt failed session={} agent={} turn={}", session.id(), agentId, turn.id, e);
       finish(turn, "error", null, new TurnEvent.TurnError(ErrorCode.INTERNAL, "could not build the prompt", null), false);
       return;
@@ -361,10 +366,15 @@ final class AgentState {
     turn.phase = Turn.Phase.STREAMING;
     turn.slot = history.reserve();
     engine.logStore().llmRequest(session.id(), agentId, turn.id, request);
-    String model = engine.modelFor(request);
-    log.debug("turn started session={} agent={} turn={} model={} messages={} state_ms={}",
-        session.id(), agentId, turn.id, model, request.messages().size(), millisSince(turn, turn.stateNanos));
-    deliver(turn, new TurnEvent.Started(agentId, turn.id, turn.eventId, turn.cause, model, prompt.stats()));
+    Connection connection = turn.connection;
+    long stateMs = millisSince(turn, turn.stateNanos);
+    // The model name is the client's code: asked outside the lock, just before Started is reported.
+    enqueue(() -> {
+      String model = engine.modelFor(request);
+      log.debug("turn started session={} agent={} turn={} model={} messages={} state_ms={}",
+          session.id(), agentId, turn.id, model, request.messages().size(), stateMs);
+      session.deliver(connection, new TurnEvent.Started(agentId, turn.id, turn.eventId, turn.cause, model, prompt.stats()));
+    });
     enqueue(() -> startLlmCall(turn, request, relay));
   }
 
@@ -459,7 +469,8 @@ final class AgentState {
     CompletionStage<AgentSpec> stage;
     try {
       stage = Objects.requireNonNull(provider.requestState(request), "requestState returned null");
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      UserCodeFailures.rethrowIfFatal(e);
       onState(turn, null, e);
       return;
     }
@@ -550,7 +561,8 @@ final class AgentState {
     if (stage instanceof CompletableFuture<?> future) {
       try {
         future.cancel(false);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
+        UserCodeFailures.rethrowIfFatal(e);
         log.debug("state stage not cancellable session={} agent={} stage={}", session.id(), agentId, stage.getClass().getName());
       }
     }
@@ -571,7 +583,8 @@ final class AgentState {
     } catch (LlmException e) {
       onLlmError(turn, e);
       return;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      UserCodeFailures.rethrowIfFatal(e);
       onInternalError(turn, "LlmClient.stream", e);
       return;
     }
@@ -635,7 +648,7 @@ final class AgentState {
    * the client breaking its contract (a throwing {@code stream}, a null completion), so that no
    * turn is left without its terminal event; then delivers whatever the failed call had queued.
    */
-  void onInternalError(Turn turn, String what, RuntimeException failure) {
+  void onInternalError(Turn turn, String what, Throwable failure) {
     log.error("{} failed session={} agent={} turn={}", what, session.id(), agentId, turn.id, failure);
     synchronized (lock) {
       failInternally(turn);
@@ -754,7 +767,8 @@ final class AgentState {
   private void cancelQuietly(LlmCall call) {
     try {
       call.cancel();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      UserCodeFailures.rethrowIfFatal(e);
       log.warn("LLM call cancel failed session={} agent={}", session.id(), agentId, e);
     }
   }

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * once. Methods never block on the LLM or the state provider: they take a short per-agent lock and
  * may call the listener on the calling thread (never with a lock held), so a listener may call back
  * into the session. Requests the session cannot honour throw {@link AgentRequestException} with the
- * protocol's error code and change nothing.
+ * protocol's error code and change nothing, but for {@code tool_loop_limit} (see
+ * {@link #submitToolResults}).
  *
  * <p>History: an agent's history holds, in order, the interaction events (and those dropped or
  * replaced in the queue), notifications, confirmed turns and tool results. A turn's own output is
@@ -125,9 +126,10 @@ public final class GameSession {
    * while the session is detached, are recorded and start nothing.
    *
    * @return the continuation turn's id, or null when the turn was superseded and nothing starts
-   * @throws AgentRequestException {@code unknown_turn}, {@code duplicate_turn_result} (results for
-   *     this turn were already submitted) or {@code tool_loop_limit} (the turn already is the last
-   *     continuation allowed in a row); nothing is recorded then
+   * @throws AgentRequestException {@code unknown_turn} or {@code duplicate_turn_result} (results for
+   *     this turn were already submitted), and nothing is recorded; or {@code tool_loop_limit} (the
+   *     turn already is the last continuation allowed in a row), thrown after the results were
+   *     recorded as above (the tools did run) and no continuation started
    */
   public String submitToolResults(String agentId, String turnId, List<ToolResult> results) {
     Objects.requireNonNull(results, "results == null");
@@ -288,7 +290,8 @@ public final class GameSession {
     }
     try {
       target.listener.onEvent(event);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      UserCodeFailures.rethrowIfFatal(e);
       log.warn("turn listener failed session={} agent={} turn={} event={}",
           id, event.agentId(), event.turnId(), event.getClass().getSimpleName(), e);
     }

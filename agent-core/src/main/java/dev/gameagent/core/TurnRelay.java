@@ -26,7 +26,8 @@ final class TurnRelay implements LlmStreamHandler, TagListener {
   public void onText(String delta) {
     try {
       agent.onLlmText(turn, delta);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      UserCodeFailures.rethrowIfFatal(e);
       agent.onInternalError(turn, "handling a text delta", e);
     }
   }
@@ -35,7 +36,8 @@ final class TurnRelay implements LlmStreamHandler, TagListener {
   public void onComplete(LlmCompletion completion) {
     try {
       agent.onLlmComplete(turn, completion);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      UserCodeFailures.rethrowIfFatal(e);
       agent.onInternalError(turn, "handling the completion", e);
     }
   }
@@ -44,7 +46,8 @@ final class TurnRelay implements LlmStreamHandler, TagListener {
   public void onError(LlmException error) {
     try {
       agent.onLlmError(turn, error);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      UserCodeFailures.rethrowIfFatal(e);
       agent.onInternalError(turn, "handling the stream's error", e);
     }
   }
