@@ -58,7 +58,11 @@ public final class GameSession {
     return id;
   }
 
-  /** A fresh event id, unique in this session, for events that came without one. */
+  /**
+   * A fresh event id, unique in this session, for events that came without one. Never one the game
+   * gave an event handed to this session before ({@code e-N} ids given by the game move the
+   * counter past them).
+   */
   public String newEventId() {
     return ids.nextEventId();
   }
@@ -75,13 +79,16 @@ public final class GameSession {
    */
   public String interact(String agentId, InteractionEvent event) {
     Objects.requireNonNull(event, "event == null");
-    return agent(agentId).interact(event);
+    AgentState agent = agent(agentId);
+    ids.advancePastEventId(event.eventId());
+    return agent.interact(event);
   }
 
   /** Adds the event to each agent's history as context; starts and interrupts nothing. */
   public void notify(Collection<String> agentIds, InteractionEvent event) {
     Objects.requireNonNull(agentIds, "agentIds == null");
     Objects.requireNonNull(event, "event == null");
+    ids.advancePastEventId(event.eventId());
     for (String agentId : agentIds) {
       agent(agentId).notify(event);
     }

@@ -9,6 +9,7 @@ import dev.gameagent.core.testing.ScriptedStateProvider;
 import dev.gameagent.core.testing.TurnRecorder;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +39,20 @@ class AgentEngineTest {
       assertThat(e1).isNotEqualTo(e2);
       assertThat(t1).isEqualTo("t-1");
       assertThat(t2).isEqualTo("t-2");
+    }
+  }
+
+  @Test
+  void generatedEventIdsNeverRepeatOnesTheGameGave() {
+    try (AgentEngine engine = AgentEngine.builder().llmClient(new InstantLlmClient("<speech>Hi</speech>")).build()) {
+      GameSession session = engine.openSession(null, ScriptedStateProvider.answering(BROM), event -> {});
+      String generated = session.newEventId();
+      // The game numbers its own events the way the server does, and runs ahead of it.
+      session.interact("brom", InteractionEvent.of("e-2", "player", "a"));
+      session.notify(List.of("brom", "mira"), InteractionEvent.of("e-5", "world", "thunder"));
+      session.interact("mira", InteractionEvent.of("e-4", "player", "b"));
+
+      assertThat(session.newEventId()).isNotIn(generated, "e-2", "e-4", "e-5").isEqualTo("e-6");
     }
   }
 
