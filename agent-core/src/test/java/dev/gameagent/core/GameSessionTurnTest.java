@@ -221,6 +221,41 @@ class GameSessionTurnTest {
   }
 
   @Test
+  void cancelTurnWithoutATurnIdEndsTheActiveTurnAndClearsTheQueue() {
+    EngineFixture.Streaming streaming = f.startStreaming(f.event("one"), Script.hanging("<speech>Blah"));
+    String first = streaming.turnId();
+    f.events.next(TurnEvent.Started.class, first);
+    InteractionEvent queued = f.event("two", OnBusy.QUEUE);
+    String queuedId = f.session.interact("brom", queued);
+
+    assertThat(f.session.cancelTurn("brom", null)).isTrue();
+
+    assertThat(f.events.nextTerminal(first)).isEqualTo(
+        new TurnEvent.Interrupted("brom", first, InterruptReason.CANCELLED, null));
+    await().until(streaming.call()::cancelled);
+    assertThat(f.session.history("brom")).last().isEqualTo(new HistoryEntry.Event(queued, HistoryEntry.Disposition.DROPPED));
+    assertThat(f.events.events(queuedId)).isEmpty();
+    assertThat(f.state.requests()).hasSize(1);
+    assertThat(f.session.activeTurnCount()).isZero();
+  }
+
+  @Test
+  void resetAgentAlsoForgetsAQueuedEventWhichNeverStarts() {
+    EngineFixture.Streaming streaming = f.startStreaming(f.event("one"), Script.hanging("<speech>Blah"));
+    String first = streaming.turnId();
+    String queuedId = f.session.interact("brom", f.event("two", OnBusy.QUEUE));
+
+    f.session.resetAgent("brom");
+
+    assertThat(((TurnEvent.Interrupted) f.events.nextTerminal(first)).reason()).isEqualTo(InterruptReason.CANCELLED);
+    assertThat(f.session.history("brom")).isEmpty();
+    assertThat(f.state.requests()).hasSize(1);
+    assertThat(f.events.events(queuedId)).isEmpty();
+    assertThat(f.session.cancelTurn("brom", queuedId)).isFalse();
+    assertThat(f.session.activeTurnCount()).isZero();
+  }
+
+  @Test
   void cancelTurnNamingTheQueuedTurnClearsOnlyThat() {
     EngineFixture.Streaming streaming = f.startStreaming(f.event("one"), EngineFixture.pausedSpeech("One"));
     String first = streaming.turnId();
