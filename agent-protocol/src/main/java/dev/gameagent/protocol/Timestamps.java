@@ -10,6 +10,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.temporal.TemporalAccessor;
 
 /**
@@ -30,6 +31,17 @@ final class Timestamps {
   /** Past Instant's range either way; checked first so that no huge number is scaled. */
   private static final BigDecimal OUT_OF_RANGE = new BigDecimal("1e20");
   private static final int MAX_NUMERIC_TEXT = 40;
+  /**
+   * A local date-time with an optional offset and an optional zone id in brackets. Unlike
+   * {@link DateTimeFormatter#ISO_DATE_TIME}, a zone id alone ({@code 2024-01-15T12:00:00[Europe/Paris]})
+   * is accepted too.
+   */
+  private static final DateTimeFormatter DATE_TIME = new DateTimeFormatterBuilder()
+      .parseCaseInsensitive()
+      .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+      .optionalStart().appendOffsetId().optionalEnd()
+      .optionalStart().appendLiteral('[').parseCaseSensitive().appendZoneRegionId().appendLiteral(']').optionalEnd()
+      .toFormatter();
 
   private Timestamps() {}
 
@@ -69,7 +81,7 @@ final class Timestamps {
       text = text.substring(0, 10) + 'T' + text.substring(11);
     }
     try {
-      TemporalAccessor parsed = DateTimeFormatter.ISO_DATE_TIME.parseBest(text, ZonedDateTime::from, LocalDateTime::from);
+      TemporalAccessor parsed = DATE_TIME.parseBest(text, ZonedDateTime::from, LocalDateTime::from);
       return parsed instanceof ZonedDateTime
           ? ((ZonedDateTime) parsed).toInstant()
           : ((LocalDateTime) parsed).toInstant(ZoneOffset.UTC);

@@ -116,6 +116,17 @@ class DecodeTableTest {
             event(e -> assertThat(e.target()).isEqualTo("guard"))),
         ok("alias content", "{'type':'interaction_event','agent_id':'brom','event':{'content':'c'}}",
             event(e -> assertThat(e.text()).isEqualTo("c"))),
+        ok("alias message", "{'type':'interaction_event','agent_id':'brom','event':{'message':'m'}}",
+            event(e -> {
+              assertThat(e.text()).isEqualTo("m");
+              assertThat(e.data()).isEmpty();
+            })),
+        ok("alias eventType in a flat event", "{'type':'interaction_event','agentId':'brom','eventType':'trade','eventId':'e7'}",
+            event(e -> {
+              assertThat(e.kind()).isEqualTo("trade");
+              assertThat(e.eventId()).isEqualTo("e7");
+              assertThat(e.data()).isEmpty();
+            })),
         ok("alias utterance", "{'type':'interaction_event','agent_id':'brom','utterance':'u'}",
             event(e -> assertThat(e.text()).isEqualTo("u"))),
         ok("alias line", "{'type':'interaction_event','agent_id':'brom','event':{'line':'l'}}",
@@ -139,6 +150,12 @@ class DecodeTableTest {
             timestamp("2024-05-01T12:00:00Z")),
         ok("ISO-8601 with offset", "{'type':'interaction_event','agent_id':'brom','timestamp':'2024-05-01T12:00:00.5+02:00'}",
             timestamp("2024-05-01T10:00:00.5Z")),
+        ok("numeric string timestamp in millis", "{'type':'interaction_event','agent_id':'brom','ts':'1700000000123'}",
+            timestamp("2023-11-14T22:13:20.123Z")),
+        ok("ISO-8601 with offset and zone id", "{'type':'interaction_event','agent_id':'brom',"
+                + "'timestamp':'2024-05-01T12:00:00+02:00[Europe/Paris]'}", timestamp("2024-05-01T10:00:00Z")),
+        ok("ISO-8601 with a zone id alone", "{'type':'interaction_event','agent_id':'brom',"
+                + "'timestamp':'2024-01-15T12:00:00[Europe/Paris]'}", timestamp("2024-01-15T11:00:00Z")),
         ok("ISO-8601 local date-time is UTC", "{'type':'interaction_event','agent_id':'brom','ts':'2024-05-01T12:00:00'}",
             timestamp("2024-05-01T12:00:00Z")),
         ok("ISO-8601 with a space for T", "{'type':'interaction_event','agent_id':'brom','ts':'2024-05-01 12:00:00'}",
@@ -248,6 +265,13 @@ class DecodeTableTest {
         error("agent_id with a control character", "{'type':'reset_agent','agent_id':'br\\u0000om'}",
             ErrorCode.INVALID_FIELD, "agent_id"),
         error("agent_id with a newline", "{'type':'reset_agent','agent_id':'brom\\n'}", ErrorCode.INVALID_FIELD, "agent_id"),
+        error("agent_id with DEL", "{'type':'cancel_turn','agent_id':'brom\\u007f'}", ErrorCode.INVALID_FIELD, "agent_id"),
+        error("agent_id with a C1 control character", "{'type':'agent_turn_result','agent_id':'br\\u0085om','turn_id':'t',"
+            + "'buffer':''}", ErrorCode.INVALID_FIELD, "agent_id"),
+        error("agent_id null is missing", "{'type':'tool_results','agent_id':null,'turn_id':'t','results':[]}",
+            ErrorCode.MISSING_FIELD, "agent_id"),
+        error("agent_id of 129 characters in a snapshot", "{'type':'agent_state_snapshot','agentId':'" + longId
+            + "','state':{'name':'B'}}", ErrorCode.INVALID_FIELD, "agentId"),
         error("event not an object", "{'type':'interaction_event','agent_id':'brom','event':'hello'}",
             ErrorCode.INVALID_FIELD, "event"),
         error("invalid on_busy", "{'type':'interaction_event','agent_id':'brom','event':{'on_busy':'later'}}",
