@@ -620,25 +620,24 @@ final class AgentState {
 
   void onLlmComplete(Turn turn, LlmCompletion completion) {
     synchronized (lock) {
-      if (turn.phase != Turn.Phase.STREAMING || !flushParser(turn)) {
-        return;
+      // A turn the flush ended (a tool call stop, a parser failure) has its events queued: drained below.
+      if (turn.phase == Turn.Phase.STREAMING && flushParser(turn)) {
+        finish(turn, finishReason(turn, completion.finishReason()), completion.usage(), null, false);
       }
-      finish(turn, finishReason(turn, completion.finishReason()), completion.usage(), null, false);
     }
     drain();
   }
 
   void onLlmError(Turn turn, LlmException error) {
     synchronized (lock) {
-      if (turn.phase != Turn.Phase.STREAMING || !flushParser(turn)) {
-        return;
+      if (turn.phase == Turn.Phase.STREAMING && flushParser(turn)) {
+        // A client that breaks the contract with a null error still ends the turn as a provider failure.
+        String message = error == null || error.getMessage() == null ? "the model provider failed" : error.getMessage();
+        Integer status = error != null && error.status() > 0 ? error.status() : null;
+        log.info("LLM error session={} agent={} turn={} status={} retryable={} error={}", session.id(), agentId, turn.id,
+            status, error != null && error.retryable(), error == null ? null : error.getClass().getSimpleName());
+        finish(turn, "error", null, new TurnEvent.TurnError(ErrorCode.LLM_ERROR, message, status), false);
       }
-      // A client that breaks the contract with a null error still ends the turn as a provider failure.
-      String message = error == null || error.getMessage() == null ? "the model provider failed" : error.getMessage();
-      Integer status = error != null && error.status() > 0 ? error.status() : null;
-      log.info("LLM error session={} agent={} turn={} status={} retryable={} error={}", session.id(), agentId, turn.id,
-          status, error != null && error.retryable(), error == null ? null : error.getClass().getSimpleName());
-      finish(turn, "error", null, new TurnEvent.TurnError(ErrorCode.LLM_ERROR, message, status), false);
     }
     drain();
   }

@@ -61,6 +61,22 @@ class GameSessionToolTest {
     assertThat(f.events.events(t1)).noneMatch(e -> e instanceof TurnEvent.TagChunk c && c.text().contains("Yes"));
   }
 
+  @Test
+  void aToolCallStopFoundOnlyWhenTheStreamEndsIsStillReported() {
+    // "<spee" is held back as a possible tag; at the end it is text, which the default tag wraps:
+    // a tag after the tool call, found while the engine flushes the parser on completion.
+    f.llm.enqueue(Script.builder().text(TOOL_CALL, "<spee").complete("stop", null).build());
+    String t1 = f.session.interact("brom", f.event("Key?"));
+    f.answerState(BROM_WITH_TOOLS.newBuilder().defaultTag("speech").build());
+
+    TurnEvent.Finished finished = (TurnEvent.Finished) f.events.nextTerminal(t1);
+
+    assertThat(finished.finishReason()).isEqualTo("tool_calls");
+    assertThat(f.events.events(t1)).filteredOn(TurnEvent.TagOpen.class::isInstance)
+        .extracting(e -> ((TurnEvent.TagOpen) e).tag()).containsExactly("tool_call");
+    assertThat(f.session.activeTurnCount()).isZero();
+  }
+
   @ParameterizedTest(name = "{0} after a tool call")
   @ValueSource(strings = {"stop", "length", "content_filter", "tool_calls"})
   void aTurnThatMadeToolCallsFinishesWithToolCalls(String providerReason) {
