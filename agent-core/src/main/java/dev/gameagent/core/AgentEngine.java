@@ -44,6 +44,7 @@ public final class AgentEngine implements AutoCloseable {
   private final LlmClient llmClient;
   private final PromptBuilder promptBuilder;
   private final Duration stateTimeout;
+  private final Duration streamIdleTimeout;
   private final int maxToolContinuations;
   private final int maxHistoryEntries;
   private final LogStore logStore;
@@ -58,6 +59,7 @@ public final class AgentEngine implements AutoCloseable {
     this.llmClient = Objects.requireNonNull(builder.llmClient, "llmClient == null");
     this.promptBuilder = builder.promptBuilder != null ? builder.promptBuilder : PromptBuilder.defaults();
     this.stateTimeout = builder.stateTimeout;
+    this.streamIdleTimeout = builder.streamIdleTimeout;
     this.maxToolContinuations = builder.maxToolContinuations;
     this.maxHistoryEntries = builder.maxHistoryEntries;
     this.logStore = new GuardedLogStore(builder.logStore);
@@ -121,6 +123,10 @@ public final class AgentEngine implements AutoCloseable {
 
   Duration stateTimeout() {
     return stateTimeout;
+  }
+
+  Duration streamIdleTimeout() {
+    return streamIdleTimeout;
   }
 
   int maxToolContinuations() {
@@ -191,6 +197,7 @@ public final class AgentEngine implements AutoCloseable {
     private LlmClient llmClient;
     private PromptBuilder promptBuilder;
     private Duration stateTimeout = Duration.ofSeconds(5);
+    private Duration streamIdleTimeout = Duration.ofMinutes(5);
     private int maxToolContinuations = 4;
     private int maxHistoryEntries = 1000;
     private LogStore logStore = LogStore.NONE;
@@ -218,6 +225,21 @@ public final class AgentEngine implements AutoCloseable {
         throw new IllegalArgumentException("stateTimeout must be positive: " + timeout);
       }
       this.stateTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * How long a streaming turn waits for its {@link LlmClient} to call back (a text delta, the
+     * completion or an error) before it gives up on the client: the turn then finishes with
+     * {@code llm_error} and the call is cancelled. A guard against a client that hangs without
+     * failing, so no turn streams forever; default 5 minutes, well above a provider's own timeouts.
+     */
+    public Builder streamIdleTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout == null");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("streamIdleTimeout must be positive: " + timeout);
+      }
+      this.streamIdleTimeout = timeout;
       return this;
     }
 
@@ -249,7 +271,7 @@ public final class AgentEngine implements AutoCloseable {
       return this;
     }
 
-    /** The scheduler for state timeouts; default a single daemon thread owned by the engine. */
+    /** The scheduler for state and stream idle timeouts; default a single daemon thread owned by the engine. */
     public Builder scheduler(ScheduledExecutorService scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler == null");
       return this;

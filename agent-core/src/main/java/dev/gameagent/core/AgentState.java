@@ -365,6 +365,8 @@ final class AgentState {
     turn.spec = spec;
     turn.phase = Turn.Phase.STREAMING;
     turn.slot = history.reserve();
+    turn.lastLlmCallbackNanos = System.nanoTime();
+    scheduleIdleWatchdog(turn, engine.streamIdleTimeout().toNanos());
     engine.logStore().llmRequest(session.id(), agentId, turn.id, request);
     Connection connection = turn.connection;
     long stateMs = millisSince(turn, turn.stateNanos);
@@ -399,6 +401,10 @@ final class AgentState {
   private void end(Turn turn, TurnEvent terminal, boolean cancelUpstream, boolean report, boolean startQueued) {
     if (turn.phase == Turn.Phase.AWAITING_STATE) {
       leaveAwaitingState(turn);
+    }
+    if (turn.idleWatchdog != null) {
+      turn.idleWatchdog.cancel(false);
+      turn.idleWatchdog = null;
     }
     turn.phase = Turn.Phase.ENDED;
     turn.parser = null;
@@ -605,8 +611,9 @@ final class AgentState {
       if (turn.phase != Turn.Phase.STREAMING) {
         return;
       }
+      turn.lastLlmCallbackNanos = System.nanoTime();
       if (turn.firstTokenNanos < 0) {
-        turn.firstTokenNanos = System.nanoTime();
+        turn.firstTokenNanos = turn.lastLlmCallbackNanos;
       }
       try {
         turn.parser.feed(delta);
@@ -637,6 +644,39 @@ final class AgentState {
         log.info("LLM error session={} agent={} turn={} status={} retryable={} error={}", session.id(), agentId, turn.id,
             status, error != null && error.retryable(), error == null ? null : error.getClass().getSimpleName());
         finish(turn, "error", null, new TurnEvent.TurnError(ErrorCode.LLM_ERROR, message, status), false);
+      }
+    }
+    drain();
+  }
+
+  /**
+   * Watches a streaming turn for a client that stopped calling back: fires {@code delayNanos} from
+   * now, and either re-arms for the rest of the idle timeout (the client called back meanwhile) or
+   * ends the turn with {@code llm_error}. A scheduler that refuses (the engine is closing) leaves the
+   * turn unwatched; the turn still ends with its stream.
+   */
+  private void scheduleIdleWatchdog(Turn turn, long delayNanos) {
+    try {
+      turn.idleWatchdog = engine.scheduler().schedule(
+          () -> engine.continueAfterState(() -> onIdleWatchdog(turn)), delayNanos, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      turn.idleWatchdog = null;
+    }
+  }
+
+  private void onIdleWatchdog(Turn turn) {
+    synchronized (lock) {
+      if (turn.phase == Turn.Phase.STREAMING) {
+        long timeout = engine.streamIdleTimeout().toNanos();
+        long idle = System.nanoTime() - turn.lastLlmCallbackNanos;
+        if (idle < timeout) {
+          scheduleIdleWatchdog(turn, timeout - idle);
+        } else if (flushParser(turn)) {
+          log.warn("LLM client silent, turn ended session={} agent={} turn={} idle_ms={}",
+              session.id(), agentId, turn.id, TimeUnit.NANOSECONDS.toMillis(idle));
+          finish(turn, "error", null, new TurnEvent.TurnError(ErrorCode.LLM_ERROR,
+              "the model sent nothing for " + engine.streamIdleTimeout().toMillis() + " ms", null), true);
+        }
       }
     }
     drain();

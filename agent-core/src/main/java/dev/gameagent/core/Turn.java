@@ -47,6 +47,9 @@ final class Turn {
   CompletionStage<AgentSpec> pendingState;
   long stateNanos = -1;
   long firstTokenNanos = -1;
+  /** While streaming: when the client last called back (or the stream started), and the idle watchdog. */
+  long lastLlmCallbackNanos;
+  ScheduledFuture<?> idleWatchdog;
 
   /** The spec the prompt was built from; null until then. */
   AgentSpec spec;

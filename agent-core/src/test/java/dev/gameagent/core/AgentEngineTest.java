@@ -61,6 +61,8 @@ class AgentEngineTest {
     assertThatThrownBy(() -> AgentEngine.builder().build()).hasMessageContaining("llmClient");
     assertThatThrownBy(() -> AgentEngine.builder().stateTimeout(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stateTimeout");
+    assertThatThrownBy(() -> AgentEngine.builder().streamIdleTimeout(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("streamIdleTimeout");
     assertThatThrownBy(() -> AgentEngine.builder().maxToolContinuations(-1))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxToolContinuations");
     assertThatThrownBy(() -> AgentEngine.builder().maxHistoryEntries(0))

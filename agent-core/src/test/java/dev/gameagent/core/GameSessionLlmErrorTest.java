@@ -2,6 +2,7 @@ package dev.gameagent.core;
 
 import static dev.gameagent.core.EngineFixture.BROM;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.gameagent.core.llm.AuthenticationException;
 import dev.gameagent.core.llm.BadResponseException;
@@ -11,6 +12,7 @@ import dev.gameagent.core.llm.RateLimitedException;
 import dev.gameagent.core.llm.ServerErrorException;
 import dev.gameagent.core.llm.Usage;
 import dev.gameagent.core.parser.TagRejection;
+import dev.gameagent.core.testing.ScriptedLlmClient;
 import dev.gameagent.core.testing.ScriptedLlmClient.Script;
 import dev.gameagent.core.testing.ScriptedStateProvider;
 import java.time.Duration;
@@ -79,6 +81,54 @@ class GameSessionLlmErrorTest {
     assertThat(finished.finishReason()).isEqualTo("length");
     assertThat(finished.usage()).isEqualTo(new Usage(50, 300));
     assertThat(finished.rejected()).containsExactly(new TagRejection("emotion", TagRejection.VALUE_NOT_ALLOWED));
+  }
+
+  @Test
+  void aClientThatFallsSilentEndsTheTurnWithLlmErrorAfterTheIdleTimeout() {
+    try (EngineFixture silent = new EngineFixture(ScriptedStateProvider.answering(BROM),
+        b -> b.streamIdleTimeout(Duration.ofNanos(1)))) {
+      silent.llm.enqueue(Script.hanging("<speech>Halt! Who"));
+      String turnId = silent.session.interact("brom", silent.event("Hello"));
+      ScriptedLlmClient.Call call = silent.llm.awaitCall(0);
+      silent.events.next(TurnEvent.Started.class, turnId);
+      silent.events.next(TurnEvent.TagOpen.class, turnId);
+      silent.events.next(TurnEvent.TagChunk.class, turnId);
+
+      // The client sends nothing more; the watchdog, fired by hand, finds it silent past the timeout.
+      await().until(() -> {
+        if (silent.timer.hasPending()) {
+          silent.timer.fire();
+        }
+        return silent.events.checker().terminal("brom", turnId) != null;
+      });
+
+      TurnEvent.TagClose close = silent.events.next(TurnEvent.TagClose.class, turnId);
+      assertThat(close.complete()).isFalse();
+      assertThat(close.content()).isEqualTo("Halt! Who");
+      TurnEvent.Finished finished = silent.events.next(TurnEvent.Finished.class, turnId);
+      assertThat(finished.finishReason()).isEqualTo("error");
+      assertThat(finished.error().code()).isEqualTo(ErrorCode.LLM_ERROR);
+      assertThat(finished.error().message()).isEqualTo("the model sent nothing for 0 ms");
+      await().until(call::cancelled);
+      assertThat(silent.session.activeTurnCount()).isZero();
+    }
+  }
+
+  @Test
+  void aClientStillWithinTheIdleTimeoutKeepsStreaming() {
+    f.llm.enqueue(Script.builder().text("<speech>Halt!").pause().text("</speech>").complete("stop", null).build());
+    String turnId = f.session.interact("brom", f.event("Hello"));
+    ScriptedLlmClient.Call call = f.llm.awaitCall(0);
+    await().until(call::paused);
+
+    assertThat(f.timer.fire()).isEqualTo(1); // the watchdog, well within the default 5 minutes
+
+    assertThat(f.timer.hasPending()).isTrue(); // re-armed for the rest of the timeout
+    assertThat(f.events.checker().terminal("brom", turnId)).isNull();
+    call.release();
+    assertThat(((TurnEvent.Finished) f.events.nextTerminal(turnId)).finishReason()).isEqualTo("stop");
+    assertThat(f.timer.hasPending()).isFalse(); // the turn's end stops the watchdog
+    assertThat(call.cancelled()).isFalse();
   }
 
   @Test
