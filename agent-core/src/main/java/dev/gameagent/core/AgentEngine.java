@@ -147,7 +147,8 @@ public final class AgentEngine implements AutoCloseable {
 
   /**
    * Runs what a turn does once its state is known or timed out: on the state executor when one was
-   * given, else at once. A rejected task runs at once, so no turn is left waiting.
+   * given, else at once. A task the executor rejects (or fails to take in any other way) runs at
+   * once, so no turn is left waiting.
    */
   void continueAfterState(Runnable continuation) {
     if (stateExecutor == null) {
@@ -157,6 +158,10 @@ public final class AgentEngine implements AutoCloseable {
     try {
       stateExecutor.execute(continuation);
     } catch (RejectedExecutionException e) {
+      continuation.run();
+    } catch (RuntimeException | Error e) {
+      UserCodeFailures.rethrowIfFatal(e);
+      log.warn("state executor failed to take a task; running it on this thread", e);
       continuation.run();
     }
   }

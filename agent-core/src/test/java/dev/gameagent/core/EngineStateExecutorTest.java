@@ -12,8 +12,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The optional state executor: once a turn's state is known (or timed out), the prompt is built and
@@ -87,10 +90,20 @@ class EngineStateExecutorTest {
     }
   }
 
-  @Test
-  void rejectedContinuationRunsOnTheThreadAtHand() {
+  static Stream<Throwable> refusals() {
+    return Stream.of(new RejectedExecutionException("shut down"), new IllegalStateException("executor bug"),
+        new AssertionError("executor bug"));
+  }
+
+  /** A refusal, or an executor breaking its contract with another failure: the turn still goes on. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("refusals")
+  void refusedContinuationRunsOnTheThreadAtHand(Throwable refusal) {
     try (AgentEngine engine = AgentEngine.builder().llmClient(llm).promptBuilder(prompts).stateExecutor(command -> {
-      throw new RejectedExecutionException("shut down");
+      if (refusal instanceof Error error) {
+        throw error;
+      }
+      throw (RuntimeException) refusal;
     }).build()) {
       TurnRecorder recorder = new TurnRecorder();
       GameSession session = engine.openSession(null, ScriptedStateProvider.answering(BROM), recorder);
