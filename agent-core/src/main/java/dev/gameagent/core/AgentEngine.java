@@ -225,11 +225,7 @@ public final class AgentEngine implements AutoCloseable {
 
     /** How long a turn waits for {@link AgentStateProvider}; default 5 s. */
     public Builder stateTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout == null");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("stateTimeout must be positive: " + timeout);
-      }
-      this.stateTimeout = timeout;
+      this.stateTimeout = positive(timeout, "stateTimeout");
       return this;
     }
 
@@ -240,11 +236,7 @@ public final class AgentEngine implements AutoCloseable {
      * failing, so no turn streams forever; default 5 minutes, well above a provider's own timeouts.
      */
     public Builder streamIdleTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout == null");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("streamIdleTimeout must be positive: " + timeout);
-      }
-      this.streamIdleTimeout = timeout;
+      this.streamIdleTimeout = positive(timeout, "streamIdleTimeout");
       return this;
     }
 
@@ -297,6 +289,14 @@ public final class AgentEngine implements AutoCloseable {
 
     public AgentEngine build() {
       return new AgentEngine(this);
+    }
+
+    private static Duration positive(Duration timeout, String name) {
+      Objects.requireNonNull(timeout, "timeout == null");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive: " + timeout);
+      }
+      return timeout;
     }
   }
 }
