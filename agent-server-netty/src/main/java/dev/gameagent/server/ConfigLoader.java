@@ -27,7 +27,7 @@ final class ConfigLoader {
     STATE_TIMEOUT("--state-timeout-ms", "GAME_AGENT_STATE_TIMEOUT_MS", "MS",
         "how long a turn waits for agent_state_snapshot", "5000", (b, v) -> b.stateTimeout(millis(v))),
     PING_INTERVAL("--ping-interval-ms", "GAME_AGENT_PING_INTERVAL_MS", "MS",
-        "WebSocket ping after this long without sending", "20000", (b, v) -> b.pingInterval(millis(v))),
+        "time between WebSocket pings", "20000", (b, v) -> b.pingInterval(millis(v))),
     IDLE_TIMEOUT("--idle-timeout-ms", "GAME_AGENT_IDLE_TIMEOUT_MS", "MS",
         "close a connection after this long without traffic", "60000", (b, v) -> b.idleTimeout(millis(v))),
     HANDSHAKE_TIMEOUT("--handshake-timeout-ms", "GAME_AGENT_HANDSHAKE_TIMEOUT_MS", "MS",

@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The last handler of a connection: after the handshake it binds a {@link Connection}, then hands
  * it each whole message (fragments already joined). Text must be strict UTF-8; binary frames are
- * answered with {@code unsupported_frame}. It also keeps the connection alive (ping when nothing was
- * written for a while, close when nothing was read), closes a connection that has not completed its
+ * answered with {@code unsupported_frame}. It also keeps the connection alive (a ping every ping
+ * interval, whatever else is being written, so that a client that only listens still answers with
+ * pongs; close when nothing was read for the idle timeout), closes a connection that has not completed its
  * WebSocket handshake within the handshake timeout of connecting (Netty's own timeout only starts
  * once the whole upgrade request has arrived), a message over the size limit with 1009 and a client
  * that stays unwritable too long. Runs on the event loop; one instance per channel.
@@ -49,6 +50,7 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
   private Connection connection;
   private ScheduledFuture<?> unwritableTimer;
   private ScheduledFuture<?> handshakeDeadline;
+  private ScheduledFuture<?> pings;
   /** Frames that arrived while the session was being restored from its logs; null otherwise. */
   private List<WebSocketFrame> held;
 
@@ -79,6 +81,8 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
         connection.outbound().close(1001, "server shutting down");
         return;
       }
+      long interval = server.config().pingInterval().toMillis();
+      pings = ctx.executor().scheduleAtFixedRate(() -> ping(ctx), interval, interval, TimeUnit.MILLISECONDS);
       open(ctx, HttpRequestHandler.sessionIdOf(handshake.requestUri()));
     } else if (evt instanceof IdleStateEvent idle) {
       if (idle.state() == IdleState.READER_IDLE) {
@@ -90,12 +94,21 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
         } else {
           ctx.close();
         }
-      } else if (idle.state() == IdleState.WRITER_IDLE && connection != null && !connection.outbound().isClosing()) {
-        // A control frame between whole messages: it cannot split a turn's messages.
-        ctx.writeAndFlush(new PingWebSocketFrame());
       }
     } else {
       super.userEventTriggered(ctx, evt);
+    }
+  }
+
+  /**
+   * Pings on a fixed schedule rather than when nothing was written: a server streaming a long turn
+   * would otherwise never ping, the client would owe no pong, and the idle timeout would close a
+   * connection that is alive but has nothing to say.
+   */
+  private void ping(ChannelHandlerContext ctx) {
+    if (ctx.channel().isActive() && !connection.outbound().isClosing()) {
+      // A control frame between whole messages: it cannot split a turn's messages.
+      ctx.writeAndFlush(new PingWebSocketFrame());
     }
   }
 
@@ -206,6 +219,9 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     }
     if (handshakeDeadline != null) {
       handshakeDeadline.cancel(false);
+    }
+    if (pings != null) {
+      pings.cancel(false);
     }
     if (connection != null) {
       connections.remove(connection);
