@@ -105,6 +105,40 @@ class SessionRestoreTest extends EndToEndTest {
   }
 
   @Test
+  void afterARestartAStateTimeoutFallsBackToTheAgentsLastCachedSpec() throws Exception {
+    start(llm);
+    WsClient first = register(WsClient.connect(server.ws("session_id=cached-spec")));
+    first.next("session_started");
+    // Brom's spec changes twice (the last one counts), Mira's is forgotten by a reset.
+    first.send("type", "agent_state_snapshot", "agent_id", "brom", "state", Map.of("name", "Brom the First"));
+    JsonNode get = interact(first, "brom", "Hello");
+    answer(first, get, Map.of("name", "Brom the Remembered", "mood", "wary"));
+    first.nextOfType("agent_turn_finished");
+    first.send("type", "agent_state_snapshot", "agent_id", "mira", "state", Map.of("name", "Mira"));
+    first.send("type", "reset_agent", "agent_id", "mira");
+    first.assertAlive("specs-sent");
+    first.close();
+    awaitOpenSessions(0);
+    server.close();
+
+    start(llm, b -> b.stateTimeout(Duration.ofMillis(300)));
+    WsClient c = register(WsClient.connect(server.ws("session_id=cached-spec")));
+    assertThat(c.next("session_started").path("resumed").asBoolean()).isTrue();
+    // No snapshot: the state request times out and the turn runs on the restored spec.
+    JsonNode unanswered = interact(c, "brom", "Still there?");
+    List<JsonNode> turn = readTurn(c, unanswered.path("turn_id").asText());
+    assertThat(types(turn)).startsWith("agent_turn_started").endsWith("agent_turn_finished");
+    assertThat(turn.get(turn.size() - 1).path("finish_reason").asText()).isEqualTo("stop");
+    String prompt = promptText(llm.requests().get(llm.requests().size() - 1));
+    assertThat(prompt).contains("Brom the Remembered", "wary", "Hello", "Still there?").doesNotContain("Brom the First");
+    // Mira's spec was reset before the restart: nothing to fall back on.
+    JsonNode mira = interact(c, "mira", "Hi Mira");
+    JsonNode finished = c.next("agent_turn_finished");
+    assertThat(finished.path("turn_id").asText()).isEqualTo(mira.path("turn_id").asText());
+    assertThat(finished.path("error").path("code").asText()).isEqualTo("state_timeout");
+  }
+
+  @Test
   void aTruncatedLastLineStillRestoresTheRest() throws Exception {
     firstRun("crashed");
     Files.writeString(agentLog("crashed", "brom"), "{\"ts\":\"2026-11-25T10:00:00Z\",\"type\":\"hist",
