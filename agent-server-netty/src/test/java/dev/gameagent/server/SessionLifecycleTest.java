@@ -11,10 +11,15 @@ import dev.gameagent.core.llm.LlmStreamHandler;
 import dev.gameagent.core.testing.ScriptedLlmClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -185,6 +190,53 @@ class SessionLifecycleTest extends EndToEndTest {
     assertThat(outcome.get()).isInstanceOf(IllegalStateException.class);
     c.nextOfType("agent_turn_started");
     c.assertAlive("still-serving");
+  }
+
+  @Test
+  void closeFromAnEventLoopIsRefusedAndLeavesTheServerServing() {
+    AtomicBoolean armed = new AtomicBoolean();
+    AtomicReference<Object> outcome = new AtomicReference<>();
+    // The pong's server_time_ms is read from the clock on the connection's event loop.
+    Clock closing = new Clock() {
+      @Override
+      public long millis() {
+        if (armed.compareAndSet(true, false)) {
+          try {
+            server.server.close();
+            outcome.set("close() returned on " + Thread.currentThread().getName());
+          } catch (IllegalStateException e) {
+            outcome.set(Thread.currentThread().getName() + ": " + e.getMessage());
+          }
+        }
+        return System.currentTimeMillis();
+      }
+
+      @Override
+      public Instant instant() {
+        return Instant.ofEpochMilli(System.currentTimeMillis());
+      }
+
+      @Override
+      public ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(ZoneId zone) {
+        throw new UnsupportedOperationException();
+      }
+    };
+    start(llm, closing);
+    WsClient c = connect();
+    armed.set(true);
+    c.send("type", "ping", "id", "close-now");
+    assertThat(c.next("pong").path("id").asText()).isEqualTo("close-now");
+    assertThat(outcome.get()).asString().startsWith("multiThreadIoEventLoopGroup")
+        .contains("call it from an application thread");
+    c.assertAlive("still-serving");
+    JsonNode get = interact(c, "brom", "Hi");
+    answer(c, get, BROM);
+    assertThat(c.nextOfType("agent_turn_finished").path("finish_reason").asText()).isEqualTo("stop");
   }
 
   @Test
