@@ -109,6 +109,46 @@ class SessionLifecycleTest extends EndToEndTest {
   }
 
   @Test
+  void everyHistoryEntryAndTheExactLlmRequestAreOnDiskWhileTheConnectionIsOpen() throws Exception {
+    start(llm);
+    WsClient c = register(WsClient.connect(server.ws()));
+    String sessionId = c.next("session_started").path("session_id").asText();
+    c.send("type", "notification_event", "agent_id", "brom", "event", Map.of("text", "The bell rings."));
+    JsonNode get = interact(c, "brom", "Hello, guard");
+    answer(c, get, Map.of("name", "Brom", "llm", Map.of("model", "guard-model", "temperature", 0.3, "max_tokens", 50)));
+    c.nextOfType("agent_turn_finished");
+    String turnId = get.path("turn_id").asText();
+    c.send("type", "agent_turn_result", "agent_id", "brom", "turn_id", turnId,
+        "tags", List.of(Map.of("tag", "speech", "content", "Move along.")));
+    c.assertAlive("logged");
+
+    // No disconnect, no shutdown: the records are on disk as they happen.
+    Path agentLog = logs.resolve(LogFileNames.forId(sessionId)).resolve(LogFileNames.forId("brom") + ".jsonl");
+    await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(agentLog)
+        && Files.readAllLines(agentLog).stream().filter(l -> l.contains("\"type\":\"history\"")).count() == 3);
+    List<JsonNode> lines = new java.util.ArrayList<>();
+    for (String line : Files.readAllLines(agentLog)) {
+      lines.add(WsClient.JSON.readTree(line));
+    }
+    assertThat(lines).extracting(n -> n.path("type").asText())
+        .containsSubsequence("history", "history", "llm_request", "turn_ended", "history");
+    assertThat(lines).filteredOn(n -> n.path("type").asText().equals("history"))
+        .extracting(n -> n.path("entry").path("kind").asText()).containsExactly("event", "event", "turn");
+    JsonNode request = lines.stream().filter(n -> n.path("type").asText().equals("llm_request")).findFirst()
+        .orElseThrow();
+    LlmRequest sent = llm.requests().get(0);
+    assertThat(request.path("turn_id").asText()).isEqualTo(turnId);
+    assertThat(request.path("model").asText()).isEqualTo(sent.model()).isEqualTo("guard-model");
+    assertThat(request.path("temperature").asDouble()).isEqualTo(0.3);
+    assertThat(request.path("max_tokens").asInt()).isEqualTo(50);
+    assertThat(request.path("messages")).hasSize(sent.messages().size());
+    for (int i = 0; i < sent.messages().size(); i++) {
+      assertThat(request.path("messages").get(i).path("role").asText()).isEqualTo(sent.messages().get(i).role().wireName());
+      assertThat(request.path("messages").get(i).path("content").asText()).isEqualTo(sent.messages().get(i).content());
+    }
+  }
+
+  @Test
   void hostileAgentIdStaysInsideTheLogsFolder() throws Exception {
     start(llm, b -> b.logsDir(logs.resolve("deep/inside/logs")));
     WsClient c = connect();
