@@ -42,7 +42,8 @@ final class ConfigLoader {
         "largest client message; above it the connection closes with 1009", "1048576",
         (b, v) -> b.maxMessageBytes(integer(v))),
     MAX_QUEUED_BYTES("--max-queued-bytes", "GAME_AGENT_MAX_QUEUED_BYTES", "BYTES",
-        "most bytes queued for one slow client before it is closed with 1008", "16777216",
+        "most bytes queued for one slow client before it is closed with 1008; past half, new turns get limit_exceeded",
+        "16777216",
         (b, v) -> b.maxQueuedBytes(Long.parseLong(v.trim()))),
     COMPRESSION("--compression", "GAME_AGENT_COMPRESSION", "BOOL",
         "offer permessage-deflate compression", "false", (b, v) -> b.compression(bool(v))),
@@ -54,6 +55,9 @@ final class ConfigLoader {
     MAX_AGENTS("--max-agents", "GAME_AGENT_MAX_AGENTS", "N",
         "most agents one session may have; a message adding more gets limit_exceeded", "1000",
         (b, v) -> b.maxAgentsPerSession(integer(v))),
+    MAX_TURNS("--max-turns", "GAME_AGENT_MAX_TURNS", "N",
+        "most turns one session may have at once; a message starting another gets limit_exceeded", "256",
+        (b, v) -> b.maxTurnsPerSession(integer(v))),
     LOG_LEVEL("--log-level", "GAME_AGENT_LOG_LEVEL", "LEVEL",
         "TRACE, DEBUG, INFO, WARN, ERROR or OFF", "INFO", (b, v) -> b.logLevel(v));
 

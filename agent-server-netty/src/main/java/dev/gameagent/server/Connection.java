@@ -161,6 +161,7 @@ final class Connection implements AgentStateProvider, TurnListener {
     if (message instanceof ClientMessage.Ping ping) {
       out.send(Unpooled.wrappedBuffer(server.codec().pong(ping.id(), server.clock().millis())));
     } else if (message instanceof ClientMessage.InteractionEventMessage m) {
+      checkTurnLimits(s);
       agents.admit(List.of(m.agentId()));
       String turnId = s.interact(m.agentId(), m.event());
       log.atDebug().addKeyValue("session", s.id()).addKeyValue("agent", m.agentId())
@@ -178,6 +179,7 @@ final class Connection implements AgentStateProvider, TurnListener {
         s.confirmTurnText(m.agentId(), m.turnId(), m.buffer(), m.interrupted());
       }
     } else if (message instanceof ClientMessage.ToolResultsMessage m) {
+      checkTurnLimits(s);
       s.submitToolResults(m.agentId(), m.turnId(), m.results());
     } else if (message instanceof ClientMessage.CancelTurn m) {
       s.cancelTurn(m.agentId(), m.turnId());
@@ -188,6 +190,29 @@ final class Connection implements AgentStateProvider, TurnListener {
           .log("agent reset");
     } else {
       throw new IllegalStateException("unhandled message type " + message.type());
+    }
+  }
+
+  /**
+   * Refuses a message that may start a turn, with {@code limit_exceeded} and before anything of it
+   * is applied, when the session already has its most turns at once, or when the client is behind:
+   * more than half the queued-bytes cap is waiting to be written to it (a turn would only add to
+   * that; past the whole cap the connection is closed). At the turn limit every
+   * {@code interaction_event} is refused, even one that would only replace a busy agent's turn or be
+   * dropped: the game cancels a turn first. Checked on the event loop that handles every message
+   * able to start a turn for this session (a queued event starts only as another turn ends).
+   */
+  private void checkTurnLimits(GameSession s) {
+    int maxTurns = server.config().maxTurnsPerSession();
+    int active = s.activeTurnCount();
+    if (active >= maxTurns) {
+      throw new AgentRequestException(ErrorCode.LIMIT_EXCEEDED, "this session already has " + active
+          + " turns waiting for state or streaming, the most allowed at once; no turn was started");
+    }
+    long queued = out.queuedBytes();
+    if (queued > server.config().maxQueuedBytes() / 2) {
+      throw new AgentRequestException(ErrorCode.LIMIT_EXCEEDED, queued + " bytes sent to this connection are"
+          + " still waiting to be written: the game is not reading fast enough; no turn was started");
     }
   }
 
