@@ -20,7 +20,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -263,8 +262,7 @@ final class SessionLogReader {
       List<ConfirmedTag> tags = new ArrayList<>();
       for (JsonNode t : e.path("tags")) {
         Map<String, String> attributes = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = t.path("attributes").fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> a = it.next();
+        for (Map.Entry<String, JsonNode> a : t.path("attributes").properties()) {
           attributes.put(a.getKey(), a.getValue().asText());
         }
         tags.add(new ConfirmedTag(required(t, "tag"), attributes, t.path("content").asText("")));

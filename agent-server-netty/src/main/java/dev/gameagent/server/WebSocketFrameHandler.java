@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
@@ -234,22 +235,38 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     super.channelInactive(ctx);
   }
 
+  /**
+   * Whether the client's message is over the size limit: too long as sent, or, compressed, once
+   * inflated (the inflater stops at the limit with its own exception).
+   */
+  private static boolean tooBig(Throwable cause) {
+    if (cause instanceof TooLongFrameException) {
+      return true;
+    }
+    String message = cause.getMessage();
+    return message != null && (cause instanceof CorruptedFrameException && message.contains("Max frame length")
+        || cause instanceof DecompressionException && message.contains("maximum size"));
+  }
+
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof TooLongFrameException || cause instanceof CorruptedFrameException
-        && cause.getMessage() != null && cause.getMessage().contains("Max frame length")) {
+    if (tooBig(cause)) {
       log.atInfo().addKeyValue("session", connection == null ? null : connection.sessionId())
           .addKeyValue("event", "message_too_big").log("message over {} bytes; closing with 1009",
               server.config().maxMessageBytes());
-      if (connection != null) {
-        connection.outbound().close(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(),
-            "message over " + server.config().maxMessageBytes() + " bytes");
+      String reason = "message over " + server.config().maxMessageBytes() + " bytes";
+      if (connection != null && cause instanceof DecompressionException) {
+        // Raised before the WebSocket protocol handler, which closes the channel right after.
+        connection.outbound().closeAtOnce(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), reason);
+      } else if (connection != null) {
+        connection.outbound().close(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), reason);
       } else {
         ctx.close();
       }
-    } else if (cause instanceof CorruptedFrameException) {
-      // The client broke the WebSocket protocol (an unmasked frame, reserved bits); Netty has already
-      // answered with close code 1002. The client's fault, not the server's: no stack trace.
+    } else if (cause instanceof CorruptedFrameException || cause instanceof DecompressionException) {
+      // The client broke the WebSocket protocol (an unmasked frame, reserved bits; Netty has already
+      // answered with close code 1002) or sent data that does not inflate. The client's fault, not
+      // the server's: no stack trace.
       log.atInfo().addKeyValue("session", connection == null ? null : connection.sessionId())
           .addKeyValue("remote", ctx.channel().remoteAddress()).addKeyValue("event", "protocol_violation")
           .log("WebSocket protocol violation; closing: {}", cause.getMessage());

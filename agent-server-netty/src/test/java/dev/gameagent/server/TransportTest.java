@@ -179,6 +179,31 @@ class TransportTest extends EndToEndTest {
   }
 
   @Test
+  void compressedMessageOverTheLimitOnceInflatedClosesWith1009() throws Exception {
+    start(new SilentLlm(), b -> b.maxMessageBytes(4096).compression(true));
+    try (RawWebSocket raw = new RawWebSocket(server.port(), "/ws",
+        "Sec-WebSocket-Extensions: permessage-deflate\r\n")) {
+      raw.readText();
+      // Small on the wire, 10 KB once inflated.
+      byte[] ping = ("{\"type\":\"ping\",\"id\":\"" + "x".repeat(10_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+      raw.sendFrame(RawWebSocket.TEXT, true, true, deflate(ping));
+      RawWebSocket.Frame close = raw.readText();
+      assertThat(close.opcode()).isEqualTo(RawWebSocket.CLOSE);
+      assertThat(close.closeCode()).isEqualTo(1009);
+    }
+  }
+
+  /** permessage-deflate: raw deflate, sync-flushed, without the trailing 00 00 ff ff. */
+  private static byte[] deflate(byte[] message) {
+    java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true);
+    deflater.setInput(message);
+    byte[] out = new byte[message.length + 64];
+    int n = deflater.deflate(out, 0, out.length, java.util.zip.Deflater.SYNC_FLUSH);
+    deflater.end();
+    return java.util.Arrays.copyOf(out, n - 4);
+  }
+
+  @Test
   void messageJustUnderTheLimitIsAccepted() {
     start(new SilentLlm(), b -> b.maxMessageBytes(4096));
     try (WsClient client = WsClient.connectStarted(server.ws())) {
