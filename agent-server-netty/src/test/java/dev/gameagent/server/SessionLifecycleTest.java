@@ -85,8 +85,9 @@ class SessionLifecycleTest extends EndToEndTest {
   }
 
   @Test
-  void disconnectCancelsTheTurnUpstreamAndLeavesCompleteLogs() throws Exception {
-    start(llm);
+  void disconnectCancelsEveryActiveTurnUpstreamAndLeavesCompleteLogs() throws Exception {
+    // Mira's turn waits for its state when the connection drops: the timeout must not end it first.
+    start(llm, b -> b.stateTimeout(Duration.ofMinutes(10)));
     WsClient c = register(WsClient.connect(server.ws()));
     String sessionId = c.next("session_started").path("session_id").asText();
     JsonNode get = interact(c, "brom", "Greetings, guard");
@@ -95,9 +96,12 @@ class SessionLifecycleTest extends EndToEndTest {
     c.send("type", "agent_turn_result", "agent_id", "brom", "turn_id", get.path("turn_id").asText(),
         "tags", List.of(Map.of("tag", "speech", "content", "Hello.")));
     JsonNode get2 = streamingTurn(c, llm, "And then?", "Let me");
+    JsonNode waiting = interact(c, "mira", "Are you there, Mira?");
+    assertThat(server.server.activeTurnCount()).isEqualTo(2);
     c.cancel();
 
     await().atMost(Duration.ofSeconds(20)).until(() -> llm.awaitCall(1).cancelled());
+    await().atMost(Duration.ofSeconds(20)).until(() -> server.server.activeTurnCount() == 0);
     Path sessionDir = logs.resolve(LogFileNames.forId(sessionId));
     Path conversation = sessionDir.resolve("conversation.txt");
     await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(conversation));
@@ -106,6 +110,13 @@ class SessionLifecycleTest extends EndToEndTest {
         "agent (turn " + get.path("turn_id").asText() + "): <speech>Hello.</speech>", "And then?");
     String agentLog = Files.readString(sessionDir.resolve(LogFileNames.forId("brom") + ".jsonl"));
     assertThat(agentLog).contains("\"type\":\"history\"", "\"type\":\"llm_request\"", "\"type\":\"turn_ended\"");
+    // Both turns the disconnect cut short are recorded as cancelled.
+    assertThat(agentLog).containsPattern("\"turn_id\":\"" + get2.path("turn_id").asText()
+        + "\",\"outcome\":\"interrupted\",\"reason\":\"cancelled\"");
+    String miraLog = Files.readString(sessionDir.resolve(LogFileNames.forId("mira") + ".jsonl"));
+    assertThat(miraLog).contains("Are you there, Mira?").containsPattern("\"turn_id\":\""
+        + waiting.path("turn_id").asText() + "\",\"outcome\":\"interrupted\",\"reason\":\"cancelled\"");
+    assertThat(text).contains("== Agent mira ==", "turn " + waiting.path("turn_id").asText() + " interrupted (cancelled)");
   }
 
   @Test

@@ -139,6 +139,24 @@ class SessionRestoreTest extends EndToEndTest {
   }
 
   @Test
+  void aSessionPastItsRetentionInMemoryResumesFromItsLogs() throws Exception {
+    start(llm, b -> b.sessionRetention(Duration.ofMillis(50)));
+    WsClient first = register(WsClient.connect(server.ws("session_id=forgotten")));
+    first.next("session_started");
+    JsonNode get = interact(first, "brom", "My name is Aldric");
+    answer(first, get, BROM);
+    first.nextOfType("agent_turn_finished");
+    first.close();
+    // The sweep forgets the session from memory once its retention has passed.
+    await().atMost(Duration.ofSeconds(20)).until(() ->
+        WsClient.JSON.readTree(server.get("/health").body()).path("stored_sessions").asInt() == 0);
+
+    WsClient c = register(WsClient.connect(server.ws("session_id=forgotten")));
+    assertThat(c.next("session_started").path("resumed").asBoolean()).isTrue();
+    assertThat(nextTurnPrompt(c)).contains("My name is Aldric");
+  }
+
+  @Test
   void aTruncatedLastLineStillRestoresTheRest() throws Exception {
     firstRun("crashed");
     Files.writeString(agentLog("crashed", "brom"), "{\"ts\":\"2026-11-25T10:00:00Z\",\"type\":\"hist",
