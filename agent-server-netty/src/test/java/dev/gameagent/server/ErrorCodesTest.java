@@ -84,17 +84,4 @@ class ErrorCodesTest extends EndToEndTest {
     assertThat(error.path("message").asText()).contains("state.name");
     c.assertAlive("after-bad-snapshot");
   }
-
-  @Test
-  void cancelledTurnIsInterruptedWithoutByEventId() {
-    start(llm);
-    WsClient c = connect();
-    JsonNode get = streamingTurn(c, llm, "Talk", "On and on");
-    c.send("type", "cancel_turn", "agent_id", "brom", "turn_id", get.path("turn_id").asText());
-    JsonNode interrupted = c.nextOfType("agent_turn_interrupted");
-    assertThat(interrupted.path("turn_id").asText()).isEqualTo(get.path("turn_id").asText());
-    assertThat(interrupted.path("agent_id").asText()).isEqualTo("brom");
-    assertThat(interrupted.path("reason").asText()).isEqualTo("cancelled");
-    assertThat(interrupted.has("by_event_id")).isFalse();
-  }
 }

@@ -429,6 +429,8 @@ class TurnFlowTest extends EndToEndTest {
     JsonNode interrupted = c.nextOfType("agent_turn_interrupted");
     assertThat(interrupted.path("turn_id").asText()).isEqualTo(getAgentState.path("turn_id").asText());
     assertThat(interrupted.path("reason").asText()).isEqualTo("cancelled");
+    // Only a superseded turn names the event that ended it.
+    assertThat(interrupted.has("by_event_id")).isFalse();
     await().atMost(Duration.ofSeconds(20)).until(() -> llm.awaitCall(call).cancelled());
   }
 
