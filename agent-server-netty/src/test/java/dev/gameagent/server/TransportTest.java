@@ -226,6 +226,33 @@ class TransportTest extends EndToEndTest {
   }
 
   @Test
+  void idleCloseCancelsTheConnectionsTurnUpstream() throws Exception {
+    ScriptedLlmClient llm = new ScriptedLlmClient();
+    try {
+      start(llm, b -> b.idleTimeout(Duration.ofSeconds(2)));
+      llm.enqueue(ScriptedLlmClient.Script.hanging("<speech>Once upon a time"));
+      // A bare client: it answers no ping, so after the snapshot nothing more arrives from it.
+      try (RawWebSocket raw = new RawWebSocket(server.port(), "/ws")) {
+        raw.readText();
+        raw.sendText("{\"type\":\"interaction_event\",\"agent_id\":\"brom\",\"event\":{\"text\":\"A story?\"}}");
+        JsonNode get = WsClient.JSON.readTree(raw.readText().text());
+        assertThat(get.path("type").asText()).isEqualTo("get_agent_state");
+        raw.sendText("{\"type\":\"agent_state_snapshot\",\"agent_id\":\"brom\",\"request_id\":\""
+            + get.path("request_id").asText() + "\",\"state\":{\"name\":\"Brom\"}}");
+        RawWebSocket.Frame frame;
+        while ((frame = raw.readText()).opcode() != RawWebSocket.CLOSE) {
+          // the turn's messages
+        }
+        assertThat(frame.closeCode()).isEqualTo(1001);
+      }
+      await().atMost(Duration.ofSeconds(20)).until(() -> llm.awaitCall(0).cancelled());
+      await().atMost(Duration.ofSeconds(20)).until(() -> server.server.activeTurnCount() == 0);
+    } finally {
+      llm.close();
+    }
+  }
+
+  @Test
   void connectionThatNeverCompletesItsHandshakeIsClosed() throws Exception {
     start(new SilentLlm(), b -> b.handshakeTimeout(Duration.ofMillis(300)).idleTimeout(Duration.ofHours(1)));
     try (Socket socket = new Socket("127.0.0.1", server.port())) {
