@@ -76,9 +76,14 @@ class SessionRestoreTest extends EndToEndTest {
 
     start(llm);
     WsClient c = register(WsClient.connect(server.ws("session_id=save-slot-1")));
+    // Sent at once: what arrives while the logs are read is answered after session_started, in order.
+    c.send("type", "ping", "id", "early-1");
+    c.send("type", "ping", "id", "early-2");
     JsonNode started = c.next("session_started");
     assertThat(started.path("session_id").asText()).isEqualTo("save-slot-1");
     assertThat(started.path("resumed").asBoolean()).isTrue();
+    assertThat(c.next("pong").path("id").asText()).isEqualTo("early-1");
+    assertThat(c.next("pong").path("id").asText()).isEqualTo("early-2");
 
     String prompt = nextTurnPrompt(c);
     int event = prompt.indexOf("My name is Aldric");
