@@ -27,7 +27,7 @@ final class ConfigLoader {
     STATE_TIMEOUT("--state-timeout-ms", "GAME_AGENT_STATE_TIMEOUT_MS", "MS",
         "how long a turn waits for agent_state_snapshot", "5000", (b, v) -> b.stateTimeout(millis(v))),
     PING_INTERVAL("--ping-interval-ms", "GAME_AGENT_PING_INTERVAL_MS", "MS",
-        "WebSocket ping after this long without sending", "20000", (b, v) -> b.pingInterval(millis(v))),
+        "time between WebSocket pings", "20000", (b, v) -> b.pingInterval(millis(v))),
     IDLE_TIMEOUT("--idle-timeout-ms", "GAME_AGENT_IDLE_TIMEOUT_MS", "MS",
         "close a connection after this long without traffic", "60000", (b, v) -> b.idleTimeout(millis(v))),
     HANDSHAKE_TIMEOUT("--handshake-timeout-ms", "GAME_AGENT_HANDSHAKE_TIMEOUT_MS", "MS",
@@ -42,7 +42,8 @@ final class ConfigLoader {
         "largest client message; above it the connection closes with 1009", "1048576",
         (b, v) -> b.maxMessageBytes(integer(v))),
     MAX_QUEUED_BYTES("--max-queued-bytes", "GAME_AGENT_MAX_QUEUED_BYTES", "BYTES",
-        "most bytes queued for one slow client before it is closed with 1008", "16777216",
+        "most bytes queued for one slow client before it is closed with 1008; past half, new turns get limit_exceeded",
+        "16777216",
         (b, v) -> b.maxQueuedBytes(Long.parseLong(v.trim()))),
     COMPRESSION("--compression", "GAME_AGENT_COMPRESSION", "BOOL",
         "offer permessage-deflate compression", "false", (b, v) -> b.compression(bool(v))),
@@ -54,6 +55,9 @@ final class ConfigLoader {
     MAX_AGENTS("--max-agents", "GAME_AGENT_MAX_AGENTS", "N",
         "most agents one session may have; a message adding more gets limit_exceeded", "1000",
         (b, v) -> b.maxAgentsPerSession(integer(v))),
+    MAX_TURNS("--max-turns", "GAME_AGENT_MAX_TURNS", "N",
+        "most turns one session may have at once; a message starting another gets limit_exceeded", "256",
+        (b, v) -> b.maxTurnsPerSession(integer(v))),
     LOG_LEVEL("--log-level", "GAME_AGENT_LOG_LEVEL", "LEVEL",
         "TRACE, DEBUG, INFO, WARN, ERROR or OFF", "INFO", (b, v) -> b.logLevel(v));
 

@@ -45,6 +45,7 @@ final class Connection implements AgentStateProvider, TurnListener {
   private final RateLimiter rateLimiter;
   private volatile GameSession session;
   private volatile AgentLimit agents;
+  private volatile LoggedSpecs loggedSpecs;
   private volatile boolean takenOver;
 
   Connection(ServerContext server, Channel channel) {
@@ -82,7 +83,7 @@ final class Connection implements AgentStateProvider, TurnListener {
     SessionRegistry.Attached<ServerSession, Connection> attached = server.sessions().attach(requestedSessionId, this,
         id -> {
           ServerSession opened = new ServerSession(server.engine().openSession(id, this, this),
-              new AgentLimit(server.config().maxAgentsPerSession()));
+              new AgentLimit(server.config().maxAgentsPerSession()), new LoggedSpecs());
           if (restored != null) {
             restore(opened, restored);
             fromDisk[0] = true;
@@ -94,6 +95,7 @@ final class Connection implements AgentStateProvider, TurnListener {
         (stored, previous) -> previous.takenOver(),
         stored -> stored.game().attach(this, this));
     agents = attached.session().agents();
+    loggedSpecs = attached.session().specs();
     session = attached.session().game();
     String id = session.id();
     boolean resumed = attached.resumed() || fromDisk[0];
@@ -108,11 +110,18 @@ final class Connection implements AgentStateProvider, TurnListener {
     }
   }
 
-  /** Seeds a session just opened with the agents' histories read from its logs; not logged again. */
+  /**
+   * Seeds a session just opened with the agents' histories and cached specs read from its logs;
+   * not logged again.
+   */
   private static void restore(ServerSession opened, SessionLogReader.Restored restored) {
-    // The reader kept at most the agent limit, so this admits them all.
+    // The reader kept at most the agent limit, and only agents with a history have a spec, so this admits them all.
     opened.agents().admit(restored.histories().keySet());
     restored.histories().forEach(opened.game()::restoreHistory);
+    restored.specs().forEach((agentId, spec) -> {
+      opened.game().updateSpec(agentId, spec);
+      opened.specs().replace(agentId, spec);
+    });
   }
 
   /** One client text message. Runs on the event loop. */
@@ -152,6 +161,7 @@ final class Connection implements AgentStateProvider, TurnListener {
     if (message instanceof ClientMessage.Ping ping) {
       out.send(Unpooled.wrappedBuffer(server.codec().pong(ping.id(), server.clock().millis())));
     } else if (message instanceof ClientMessage.InteractionEventMessage m) {
+      checkTurnLimits(s);
       agents.admit(List.of(m.agentId()));
       String turnId = s.interact(m.agentId(), m.event());
       log.atDebug().addKeyValue("session", s.id()).addKeyValue("agent", m.agentId())
@@ -169,15 +179,40 @@ final class Connection implements AgentStateProvider, TurnListener {
         s.confirmTurnText(m.agentId(), m.turnId(), m.buffer(), m.interrupted());
       }
     } else if (message instanceof ClientMessage.ToolResultsMessage m) {
+      checkTurnLimits(s);
       s.submitToolResults(m.agentId(), m.turnId(), m.results());
     } else if (message instanceof ClientMessage.CancelTurn m) {
       s.cancelTurn(m.agentId(), m.turnId());
     } else if (message instanceof ClientMessage.ResetAgent m) {
       s.resetAgent(m.agentId());
+      loggedSpecs.forget(m.agentId());
       log.atInfo().addKeyValue("session", s.id()).addKeyValue("agent", m.agentId()).addKeyValue("event", "reset_agent")
           .log("agent reset");
     } else {
       throw new IllegalStateException("unhandled message type " + message.type());
+    }
+  }
+
+  /**
+   * Refuses a message that may start a turn, with {@code limit_exceeded} and before anything of it
+   * is applied, when the session already has its most turns at once, or when the client is behind:
+   * more than half the queued-bytes cap is waiting to be written to it (a turn would only add to
+   * that; past the whole cap the connection is closed). At the turn limit every
+   * {@code interaction_event} is refused, even one that would only replace a busy agent's turn or be
+   * dropped: the game cancels a turn first. Checked on the event loop that handles every message
+   * able to start a turn for this session (a queued event starts only as another turn ends).
+   */
+  private void checkTurnLimits(GameSession s) {
+    int maxTurns = server.config().maxTurnsPerSession();
+    int active = s.activeTurnCount();
+    if (active >= maxTurns) {
+      throw new AgentRequestException(ErrorCode.LIMIT_EXCEEDED, "this session already has " + active
+          + " turns waiting for state or streaming, the most allowed at once; no turn was started");
+    }
+    long queued = out.queuedBytes();
+    if (queued > server.config().maxQueuedBytes() / 2) {
+      throw new AgentRequestException(ErrorCode.LIMIT_EXCEEDED, queued + " bytes sent to this connection are"
+          + " still waiting to be written: the game is not reading fast enough; no turn was started");
     }
   }
 
@@ -190,12 +225,15 @@ final class Connection implements AgentStateProvider, TurnListener {
     AgentSpec spec = m.spec();
     String requestId = m.requestId() != null ? m.requestId() : pendingRequestOf(m.agentId());
     PendingState pending = requestId == null ? null : pendingStates.get(requestId);
-    if (pending != null && pending.agentId().equals(m.agentId())
-        && pendingStates.remove(requestId, pending) && pending.future().complete(spec)) {
-      return;
+    if (pending == null || !pending.agentId().equals(m.agentId())
+        || !pendingStates.remove(requestId, pending) || !pending.future().complete(spec)) {
+      agents.admit(List.of(m.agentId()));
+      s.updateSpec(m.agentId(), spec);
     }
-    agents.admit(List.of(m.agentId()));
-    s.updateSpec(m.agentId(), spec);
+    // Either way the engine caches it; logged so that a resume after a restart has it too.
+    if (loggedSpecs.replace(m.agentId(), spec)) {
+      server.logStore().specCached(s.id(), m.agentId(), spec);
+    }
   }
 
   /** The request id of the agent's unanswered state request (the engine waits on one per agent at most), or null. */

@@ -45,6 +45,8 @@ final class ConversationLog {
         String error = n.has("error") ? ", error " + n.path("error").path("code").asText() + ": "
             + n.path("error").path("message").asText() : "";
         return "turn " + n.path("turn_id").asText() + " finished (" + n.path("finish_reason").asText() + error + ")";
+      case "agent_spec":
+        return "spec of " + n.path("state").path("name").asText() + " cached";
       case "agent_reset":
         return "agent reset: history and spec forgotten";
       default:

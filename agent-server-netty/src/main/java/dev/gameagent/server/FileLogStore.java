@@ -2,6 +2,7 @@ package dev.gameagent.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gameagent.core.AgentSpec;
 import dev.gameagent.core.HistoryEntry;
 import dev.gameagent.core.LogStore;
 import dev.gameagent.core.TurnEvent;
@@ -41,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * logs/
  *   &lt;session&gt;-&lt;hash&gt;/
  *     session.jsonl             opened, resumed, closed
- *     &lt;agent&gt;-&lt;hash&gt;.jsonl        history entries, LLM requests, turn outcomes, resets
+ *     &lt;agent&gt;-&lt;hash&gt;.jsonl        history entries, LLM requests, turn outcomes, specs, resets
  *     conversation.txt          readable, rewritten on every disconnect
  * </pre>
  *
@@ -151,6 +152,15 @@ final class FileLogStore implements LogStore, AutoCloseable {
   public void agentReset(String sessionId, String agentId) {
     Instant now = clock.instant();
     record(() -> append(agentFile(sessionId, agentId), LogRecords.agentReset(sessionId, agentId, now)));
+  }
+
+  /**
+   * The agent's spec, as the engine caches it for a turn whose state does not arrive in time;
+   * logged when it changes, so that a resume after a restart can restore it.
+   */
+  void specCached(String sessionId, String agentId, AgentSpec spec) {
+    Instant now = clock.instant();
+    record(() -> append(agentFile(sessionId, agentId), LogRecords.spec(sessionId, agentId, spec, now)));
   }
 
   /** A connection opened or resumed the session. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gameagent.core.AgentSpec;
 import dev.gameagent.core.ConfirmedTag;
 import dev.gameagent.core.HistoryEntry;
 import dev.gameagent.core.InteractionEvent;
@@ -17,7 +18,8 @@ import java.time.Instant;
 /**
  * The JSON lines of a session log, one object per record with {@code ts}, {@code type} and
  * {@code agent_id}. An LLM request is logged with its messages, model, temperature, max_tokens, stop
- * and provider option only: never the spec, never a key. Stateless and thread-safe.
+ * and provider option only, never a key; the spec a prompt was built from is a record of its own,
+ * written when the agent's cached spec changes. Stateless and thread-safe.
  */
 final class LogRecords {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -99,6 +101,13 @@ final class LogRecords {
         }
       }
     }
+    return line;
+  }
+
+  /** The agent's spec as a tree that {@link AgentSpec#fromMap} reads back. */
+  static ObjectNode spec(String sessionId, String agentId, AgentSpec spec, Instant now) {
+    ObjectNode line = base("agent_spec", sessionId, agentId, now);
+    line.set("state", tree(spec.toMap()));
     return line;
   }
 

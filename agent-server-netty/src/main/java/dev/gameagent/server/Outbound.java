@@ -85,6 +85,17 @@ final class Outbound {
     }, null);
   }
 
+  /**
+   * As {@link #close}, but the close frame goes out ahead of anything still queued: for a failure
+   * after which Netty closes the channel itself as soon as the current handler returns, so that a
+   * queued close frame would never be written. Event loop only.
+   */
+  void closeAtOnce(int code, String reason) {
+    if (closing.compareAndSet(false, true) && channel.isActive()) {
+      channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
   boolean isClosing() {
     return closing.get();
   }

@@ -33,6 +33,7 @@ public final class ServerConfig {
   private final int maxToolContinuations;
   private final int rateLimit;
   private final int maxAgentsPerSession;
+  private final int maxTurnsPerSession;
   private final String logLevel;
   private final Map<String, String> llmEnvironment;
 
@@ -53,6 +54,7 @@ public final class ServerConfig {
     this.maxToolContinuations = b.maxToolContinuations;
     this.rateLimit = b.rateLimit;
     this.maxAgentsPerSession = b.maxAgentsPerSession;
+    this.maxTurnsPerSession = b.maxTurnsPerSession;
     this.logLevel = b.logLevel;
     this.llmEnvironment = Collections.unmodifiableMap(new LinkedHashMap<>(b.llmEnvironment));
   }
@@ -115,7 +117,10 @@ public final class ServerConfig {
     return maxMessageBytes;
   }
 
-  /** The most bytes queued for one slow client before it is closed. */
+  /**
+   * The most bytes queued for one slow client before it is closed with 1008; past half of it, a
+   * message that would start a turn gets {@code limit_exceeded}.
+   */
   public long maxQueuedBytes() {
     return maxQueuedBytes;
   }
@@ -137,6 +142,14 @@ public final class ServerConfig {
   /** The most agents one session may have; a message that would add more gets {@code limit_exceeded}. */
   public int maxAgentsPerSession() {
     return maxAgentsPerSession;
+  }
+
+  /**
+   * The most turns one session may have at once (waiting for state or streaming); a message that
+   * would start another gets {@code limit_exceeded}.
+   */
+  public int maxTurnsPerSession() {
+    return maxTurnsPerSession;
   }
 
   /** The root log level name, e.g. {@code INFO}; applied by {@link Main}. */
@@ -172,6 +185,7 @@ public final class ServerConfig {
         + ", maxToolContinuations=" + maxToolContinuations
         + ", rateLimit=" + rateLimit
         + ", maxAgentsPerSession=" + maxAgentsPerSession
+        + ", maxTurnsPerSession=" + maxTurnsPerSession
         + ", logLevel=" + logLevel
         + ", llmEnvironment=" + env + "}";
   }
@@ -200,6 +214,7 @@ public final class ServerConfig {
     private int maxToolContinuations = 4;
     private int rateLimit = 200;
     private int maxAgentsPerSession = 1000;
+    private int maxTurnsPerSession = 256;
     private String logLevel = "INFO";
     private Map<String, String> llmEnvironment = Map.of();
 
@@ -222,6 +237,7 @@ public final class ServerConfig {
       maxToolContinuations = c.maxToolContinuations;
       rateLimit = c.rateLimit;
       maxAgentsPerSession = c.maxAgentsPerSession;
+      maxTurnsPerSession = c.maxTurnsPerSession;
       logLevel = c.logLevel;
       llmEnvironment = c.llmEnvironment;
     }
@@ -326,6 +342,14 @@ public final class ServerConfig {
         throw new IllegalArgumentException("maxAgentsPerSession must be >= 1: " + max);
       }
       this.maxAgentsPerSession = max;
+      return this;
+    }
+
+    public Builder maxTurnsPerSession(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxTurnsPerSession must be >= 1: " + max);
+      }
+      this.maxTurnsPerSession = max;
       return this;
     }
 

@@ -51,8 +51,8 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     ServerConfig config = server.config();
     ChannelPipeline p = ch.pipeline();
     p.addLast(new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
-    p.addLast(new IdleStateHandler(config.idleTimeout().toMillis(), config.pingInterval().toMillis(), 0,
-        TimeUnit.MILLISECONDS));
+    // Reader idle only: the pings are on a fixed schedule (see WebSocketFrameHandler).
+    p.addLast(new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
     p.addLast(new HttpServerCodec());
     p.addLast(new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
     p.addLast(new HttpRequestHandler(tokenCheck, server::healthJson));

@@ -2,5 +2,5 @@ package dev.gameagent.server;
 
 import dev.gameagent.core.GameSession;
 
-/** A session the server holds: the engine's game session and the count of its agents. */
-record ServerSession(GameSession game, AgentLimit agents) {}
+/** A session the server holds: the engine's game session, the count of its agents and their logged specs. */
+record ServerSession(GameSession game, AgentLimit agents, LoggedSpecs specs) {}

@@ -2,6 +2,7 @@ package dev.gameagent.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gameagent.core.AgentSpec;
 import dev.gameagent.core.ConfirmedTag;
 import dev.gameagent.core.HistoryEntry;
 import dev.gameagent.core.HistoryEntry.Disposition;
@@ -19,7 +20,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * <p>Each agent file is replayed as the engine built its history: a {@code history} record appends
  * its entry, except a confirmed turn, which takes the place reserved by its turn's
  * {@code llm_request} record (the engine reserves a turn's place when it builds the prompt, and the
- * LLM request is logged right then); an {@code agent_reset} record forgets what came before. Lines
+ * LLM request is logged right then); the last {@code agent_spec} record is the agent's cached spec;
+ * an {@code agent_reset} record forgets what came before. Lines
  * that are not JSON (a crash mid-write leaves a truncated last line), records of other kinds or of
  * another session, and entries that cannot be rebuilt are skipped. At most the newest
  * {@code maxEntries} entries of each agent and the first {@code maxAgents} agent files (by name) are
@@ -47,8 +48,11 @@ final class SessionLogReader {
   private static final Logger log = LoggerFactory.getLogger(SessionLogReader.class);
   private static final String SESSION_FILE = "session.jsonl";
 
-  /** A session read back: each agent's history, oldest first, agents in file-name order. */
-  record Restored(Map<String, List<HistoryEntry>> histories) {}
+  /**
+   * A session read back: each agent's history, oldest first, agents in file-name order, and the
+   * cached spec of each agent that had one.
+   */
+  record Restored(Map<String, List<HistoryEntry>> histories, Map<String, AgentSpec> specs) {}
 
   private SessionLogReader() {}
 
@@ -76,6 +80,7 @@ final class SessionLogReader {
     }
     files.sort(null);
     Map<String, List<HistoryEntry>> histories = new LinkedHashMap<>();
+    Map<String, AgentSpec> specs = new LinkedHashMap<>();
     for (Path file : files) {
       if (histories.size() >= maxAgents) {
         log.warn("session {} has more than {} agent logs; the rest are not restored", sessionId, maxAgents);
@@ -85,9 +90,13 @@ final class SessionLogReader {
       if (replay.agentId != null) {
         found = true;
         histories.put(replay.agentId, replay.entries());
+        AgentSpec spec = replay.spec(file);
+        if (spec != null) {
+          specs.put(replay.agentId, spec);
+        }
       }
     }
-    return found ? Optional.of(new Restored(histories)) : Optional.empty();
+    return found ? Optional.of(new Restored(histories, specs)) : Optional.empty();
   }
 
   private static boolean mentions(Path sessionFile, String sessionId) throws IOException {
@@ -154,6 +163,8 @@ final class SessionLogReader {
     private final Deque<Slot> slots = new ArrayDeque<>();
     private final Map<String, Slot> reserved = new HashMap<>();
     private String agentId;
+    /** The state of the last {@code agent_spec} record since the last reset, or null. */
+    private JsonNode spec;
 
     AgentReplay(int maxEntries) {
       this.maxEntries = maxEntries;
@@ -170,9 +181,11 @@ final class SessionLogReader {
             add(slot);
           }
         }
+        case "agent_spec" -> spec = node.get("state");
         case "agent_reset" -> {
           slots.clear();
           reserved.clear();
+          spec = null;
         }
         default -> { } // llm outcomes and kinds this version does not know: not history
       }
@@ -210,6 +223,21 @@ final class SessionLogReader {
       }
     }
 
+    /** The agent's cached spec, or null when it had none or its record cannot be read back. */
+    AgentSpec spec(Path file) {
+      if (spec == null || !spec.isObject()) {
+        return null;
+      }
+      try {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> tree = LogRecords.JSON.convertValue(spec, Map.class);
+        return AgentSpec.fromMap(tree);
+      } catch (IllegalArgumentException e) {
+        log.warn("not restoring a spec that cannot be read back file={}: {}", file.getFileName(), e.getMessage());
+        return null;
+      }
+    }
+
     List<HistoryEntry> entries() {
       List<HistoryEntry> out = new ArrayList<>();
       for (Slot slot : slots) {
@@ -234,8 +262,7 @@ final class SessionLogReader {
       List<ConfirmedTag> tags = new ArrayList<>();
       for (JsonNode t : e.path("tags")) {
         Map<String, String> attributes = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = t.path("attributes").fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> a = it.next();
+        for (Map.Entry<String, JsonNode> a : t.path("attributes").properties()) {
           attributes.put(a.getKey(), a.getValue().asText());
         }
         tags.add(new ConfirmedTag(required(t, "tag"), attributes, t.path("content").asText("")));

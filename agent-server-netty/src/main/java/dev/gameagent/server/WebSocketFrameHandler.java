@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
@@ -32,8 +33,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The last handler of a connection: after the handshake it binds a {@link Connection}, then hands
  * it each whole message (fragments already joined). Text must be strict UTF-8; binary frames are
- * answered with {@code unsupported_frame}. It also keeps the connection alive (ping when nothing was
- * written for a while, close when nothing was read), closes a connection that has not completed its
+ * answered with {@code unsupported_frame}. It also keeps the connection alive (a ping every ping
+ * interval, whatever else is being written, so that a client that only listens still answers with
+ * pongs; close when nothing was read for the idle timeout), closes a connection that has not completed its
  * WebSocket handshake within the handshake timeout of connecting (Netty's own timeout only starts
  * once the whole upgrade request has arrived), a message over the size limit with 1009 and a client
  * that stays unwritable too long. Runs on the event loop; one instance per channel.
@@ -49,6 +51,7 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
   private Connection connection;
   private ScheduledFuture<?> unwritableTimer;
   private ScheduledFuture<?> handshakeDeadline;
+  private ScheduledFuture<?> pings;
   /** Frames that arrived while the session was being restored from its logs; null otherwise. */
   private List<WebSocketFrame> held;
 
@@ -79,6 +82,8 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
         connection.outbound().close(1001, "server shutting down");
         return;
       }
+      long interval = server.config().pingInterval().toMillis();
+      pings = ctx.executor().scheduleAtFixedRate(() -> ping(ctx), interval, interval, TimeUnit.MILLISECONDS);
       open(ctx, HttpRequestHandler.sessionIdOf(handshake.requestUri()));
     } else if (evt instanceof IdleStateEvent idle) {
       if (idle.state() == IdleState.READER_IDLE) {
@@ -90,12 +95,21 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
         } else {
           ctx.close();
         }
-      } else if (idle.state() == IdleState.WRITER_IDLE && connection != null && !connection.outbound().isClosing()) {
-        // A control frame between whole messages: it cannot split a turn's messages.
-        ctx.writeAndFlush(new PingWebSocketFrame());
       }
     } else {
       super.userEventTriggered(ctx, evt);
+    }
+  }
+
+  /**
+   * Pings on a fixed schedule rather than when nothing was written: a server streaming a long turn
+   * would otherwise never ping, the client would owe no pong, and the idle timeout would close a
+   * connection that is alive but has nothing to say.
+   */
+  private void ping(ChannelHandlerContext ctx) {
+    if (ctx.channel().isActive() && !connection.outbound().isClosing()) {
+      // A control frame between whole messages: it cannot split a turn's messages.
+      ctx.writeAndFlush(new PingWebSocketFrame());
     }
   }
 
@@ -207,6 +221,9 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     if (handshakeDeadline != null) {
       handshakeDeadline.cancel(false);
     }
+    if (pings != null) {
+      pings.cancel(false);
+    }
     if (connection != null) {
       connections.remove(connection);
       connection.closed();
@@ -218,22 +235,38 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     super.channelInactive(ctx);
   }
 
+  /**
+   * Whether the client's message is over the size limit: too long as sent, or, compressed, once
+   * inflated (the inflater stops at the limit with its own exception).
+   */
+  private static boolean tooBig(Throwable cause) {
+    if (cause instanceof TooLongFrameException) {
+      return true;
+    }
+    String message = cause.getMessage();
+    return message != null && (cause instanceof CorruptedFrameException && message.contains("Max frame length")
+        || cause instanceof DecompressionException && message.contains("maximum size"));
+  }
+
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof TooLongFrameException || cause instanceof CorruptedFrameException
-        && cause.getMessage() != null && cause.getMessage().contains("Max frame length")) {
+    if (tooBig(cause)) {
       log.atInfo().addKeyValue("session", connection == null ? null : connection.sessionId())
           .addKeyValue("event", "message_too_big").log("message over {} bytes; closing with 1009",
               server.config().maxMessageBytes());
-      if (connection != null) {
-        connection.outbound().close(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(),
-            "message over " + server.config().maxMessageBytes() + " bytes");
+      String reason = "message over " + server.config().maxMessageBytes() + " bytes";
+      if (connection != null && cause instanceof DecompressionException) {
+        // Raised before the WebSocket protocol handler, which closes the channel right after.
+        connection.outbound().closeAtOnce(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), reason);
+      } else if (connection != null) {
+        connection.outbound().close(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), reason);
       } else {
         ctx.close();
       }
-    } else if (cause instanceof CorruptedFrameException) {
-      // The client broke the WebSocket protocol (an unmasked frame, reserved bits); Netty has already
-      // answered with close code 1002. The client's fault, not the server's: no stack trace.
+    } else if (cause instanceof CorruptedFrameException || cause instanceof DecompressionException) {
+      // The client broke the WebSocket protocol (an unmasked frame, reserved bits; Netty has already
+      // answered with close code 1002) or sent data that does not inflate. The client's fault, not
+      // the server's: no stack trace.
       log.atInfo().addKeyValue("session", connection == null ? null : connection.sessionId())
           .addKeyValue("remote", ctx.channel().remoteAddress()).addKeyValue("event", "protocol_violation")
           .log("WebSocket protocol violation; closing: {}", cause.getMessage());

@@ -24,6 +24,7 @@ class ConfigLoaderTest {
     assertThat(c.sessionRetention()).isEqualTo(Duration.ofMinutes(30));
     assertThat(c.maxMessageBytes()).isEqualTo(1024 * 1024);
     assertThat(c.compression()).isFalse();
+    assertThat(c.maxTurnsPerSession()).isEqualTo(256);
     assertThat(c.logLevel()).isEqualTo("INFO");
   }
 
@@ -50,7 +51,7 @@ class ConfigLoaderTest {
         "--handshake-timeout-ms", "4", "--session-retention-ms", "5", "--unwritable-timeout-ms", "6",
         "--max-message-bytes", "2048", "--max-queued-bytes", "70000", "--compression",
         "--max-tool-continuations", "2", "--rate-limit", "7", "--max-agents", "9",
-        "--log-level", "debug");
+        "--max-turns", "11", "--log-level", "debug");
     ServerConfig c = ConfigLoader.load(args, Map.of(), Map.of()).config();
     assertThat(c.host()).isEqualTo("::1");
     assertThat(c.port()).isZero();
@@ -64,6 +65,7 @@ class ConfigLoaderTest {
     assertThat(c.unwritableTimeout()).isEqualTo(Duration.ofMillis(6));
     assertThat(c.maxMessageBytes()).isEqualTo(2048);
     assertThat(c.maxQueuedBytes()).isEqualTo(70000);
+    assertThat(c.maxTurnsPerSession()).isEqualTo(11);
     assertThat(c.compression()).isTrue();
     assertThat(c.maxToolContinuations()).isEqualTo(2);
     assertThat(c.rateLimit()).isEqualTo(7);

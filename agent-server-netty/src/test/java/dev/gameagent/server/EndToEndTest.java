@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.gameagent.core.llm.LlmClient;
 import dev.gameagent.core.testing.ScriptedLlmClient;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,10 @@ abstract class EndToEndTest {
 
   void start(LlmClient llm, UnaryOperator<ServerConfig.Builder> config) {
     server = TestServer.start(logs, llm, config);
+  }
+
+  void start(LlmClient llm, Clock clock) {
+    server = TestServer.start(logs, llm, b -> b, clock);
   }
 
   /** A client whose {@code session_started} has been read. */

@@ -38,6 +38,11 @@ final class RawWebSocket implements AutoCloseable {
   private final OutputStream out;
 
   RawWebSocket(int port, String path) throws IOException {
+    this(port, path, "");
+  }
+
+  /** @param extraHeaders more request header lines, each ending in CRLF */
+  RawWebSocket(int port, String path, String extraHeaders) throws IOException {
     socket = new Socket("127.0.0.1", port);
     socket.setSoTimeout(20_000);
     out = socket.getOutputStream();
@@ -45,7 +50,7 @@ final class RawWebSocket implements AutoCloseable {
     ThreadLocalRandom.current().nextBytes(nonce);
     String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
         + "Connection: Upgrade\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce)
-        + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        + "\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n";
     out.write(request.getBytes(StandardCharsets.US_ASCII));
     out.flush();
     in = new DataInputStream(socket.getInputStream());
@@ -71,8 +76,13 @@ final class RawWebSocket implements AutoCloseable {
 
   /** Sends one masked frame. */
   void sendFrame(int opcode, boolean fin, byte[] payload) throws IOException {
+    sendFrame(opcode, fin, false, payload);
+  }
+
+  /** Sends one masked frame; {@code rsv1} marks a permessage-deflate compressed message. */
+  void sendFrame(int opcode, boolean fin, boolean rsv1, byte[] payload) throws IOException {
     ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-    frame.write((fin ? 0x80 : 0) | opcode);
+    frame.write((fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode);
     if (payload.length < 126) {
       frame.write(0x80 | payload.length);
     } else if (payload.length < 65536) {

@@ -11,10 +11,15 @@ import dev.gameagent.core.llm.LlmStreamHandler;
 import dev.gameagent.core.testing.ScriptedLlmClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -80,8 +85,9 @@ class SessionLifecycleTest extends EndToEndTest {
   }
 
   @Test
-  void disconnectCancelsTheTurnUpstreamAndLeavesCompleteLogs() throws Exception {
-    start(llm);
+  void disconnectCancelsEveryActiveTurnUpstreamAndLeavesCompleteLogs() throws Exception {
+    // Mira's turn waits for its state when the connection drops: the timeout must not end it first.
+    start(llm, b -> b.stateTimeout(Duration.ofMinutes(10)));
     WsClient c = register(WsClient.connect(server.ws()));
     String sessionId = c.next("session_started").path("session_id").asText();
     JsonNode get = interact(c, "brom", "Greetings, guard");
@@ -90,9 +96,12 @@ class SessionLifecycleTest extends EndToEndTest {
     c.send("type", "agent_turn_result", "agent_id", "brom", "turn_id", get.path("turn_id").asText(),
         "tags", List.of(Map.of("tag", "speech", "content", "Hello.")));
     JsonNode get2 = streamingTurn(c, llm, "And then?", "Let me");
+    JsonNode waiting = interact(c, "mira", "Are you there, Mira?");
+    assertThat(server.server.activeTurnCount()).isEqualTo(2);
     c.cancel();
 
     await().atMost(Duration.ofSeconds(20)).until(() -> llm.awaitCall(1).cancelled());
+    await().atMost(Duration.ofSeconds(20)).until(() -> server.server.activeTurnCount() == 0);
     Path sessionDir = logs.resolve(LogFileNames.forId(sessionId));
     Path conversation = sessionDir.resolve("conversation.txt");
     await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(conversation));
@@ -101,6 +110,53 @@ class SessionLifecycleTest extends EndToEndTest {
         "agent (turn " + get.path("turn_id").asText() + "): <speech>Hello.</speech>", "And then?");
     String agentLog = Files.readString(sessionDir.resolve(LogFileNames.forId("brom") + ".jsonl"));
     assertThat(agentLog).contains("\"type\":\"history\"", "\"type\":\"llm_request\"", "\"type\":\"turn_ended\"");
+    // Both turns the disconnect cut short are recorded as cancelled.
+    assertThat(agentLog).containsPattern("\"turn_id\":\"" + get2.path("turn_id").asText()
+        + "\",\"outcome\":\"interrupted\",\"reason\":\"cancelled\"");
+    String miraLog = Files.readString(sessionDir.resolve(LogFileNames.forId("mira") + ".jsonl"));
+    assertThat(miraLog).contains("Are you there, Mira?").containsPattern("\"turn_id\":\""
+        + waiting.path("turn_id").asText() + "\",\"outcome\":\"interrupted\",\"reason\":\"cancelled\"");
+    assertThat(text).contains("== Agent mira ==", "turn " + waiting.path("turn_id").asText() + " interrupted (cancelled)");
+  }
+
+  @Test
+  void everyHistoryEntryAndTheExactLlmRequestAreOnDiskWhileTheConnectionIsOpen() throws Exception {
+    start(llm);
+    WsClient c = register(WsClient.connect(server.ws()));
+    String sessionId = c.next("session_started").path("session_id").asText();
+    c.send("type", "notification_event", "agent_id", "brom", "event", Map.of("text", "The bell rings."));
+    JsonNode get = interact(c, "brom", "Hello, guard");
+    answer(c, get, Map.of("name", "Brom", "llm", Map.of("model", "guard-model", "temperature", 0.3, "max_tokens", 50)));
+    c.nextOfType("agent_turn_finished");
+    String turnId = get.path("turn_id").asText();
+    c.send("type", "agent_turn_result", "agent_id", "brom", "turn_id", turnId,
+        "tags", List.of(Map.of("tag", "speech", "content", "Move along.")));
+    c.assertAlive("logged");
+
+    // No disconnect, no shutdown: the records are on disk as they happen.
+    Path agentLog = logs.resolve(LogFileNames.forId(sessionId)).resolve(LogFileNames.forId("brom") + ".jsonl");
+    await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(agentLog)
+        && Files.readAllLines(agentLog).stream().filter(l -> l.contains("\"type\":\"history\"")).count() == 3);
+    List<JsonNode> lines = new java.util.ArrayList<>();
+    for (String line : Files.readAllLines(agentLog)) {
+      lines.add(WsClient.JSON.readTree(line));
+    }
+    assertThat(lines).extracting(n -> n.path("type").asText())
+        .containsSubsequence("history", "history", "llm_request", "turn_ended", "history");
+    assertThat(lines).filteredOn(n -> n.path("type").asText().equals("history"))
+        .extracting(n -> n.path("entry").path("kind").asText()).containsExactly("event", "event", "turn");
+    JsonNode request = lines.stream().filter(n -> n.path("type").asText().equals("llm_request")).findFirst()
+        .orElseThrow();
+    LlmRequest sent = llm.requests().get(0);
+    assertThat(request.path("turn_id").asText()).isEqualTo(turnId);
+    assertThat(request.path("model").asText()).isEqualTo(sent.model()).isEqualTo("guard-model");
+    assertThat(request.path("temperature").asDouble()).isEqualTo(0.3);
+    assertThat(request.path("max_tokens").asInt()).isEqualTo(50);
+    assertThat(request.path("messages")).hasSize(sent.messages().size());
+    for (int i = 0; i < sent.messages().size(); i++) {
+      assertThat(request.path("messages").get(i).path("role").asText()).isEqualTo(sent.messages().get(i).role().wireName());
+      assertThat(request.path("messages").get(i).path("content").asText()).isEqualTo(sent.messages().get(i).content());
+    }
   }
 
   @Test
@@ -185,6 +241,53 @@ class SessionLifecycleTest extends EndToEndTest {
     assertThat(outcome.get()).isInstanceOf(IllegalStateException.class);
     c.nextOfType("agent_turn_started");
     c.assertAlive("still-serving");
+  }
+
+  @Test
+  void closeFromAnEventLoopIsRefusedAndLeavesTheServerServing() {
+    AtomicBoolean armed = new AtomicBoolean();
+    AtomicReference<Object> outcome = new AtomicReference<>();
+    // The pong's server_time_ms is read from the clock on the connection's event loop.
+    Clock closing = new Clock() {
+      @Override
+      public long millis() {
+        if (armed.compareAndSet(true, false)) {
+          try {
+            server.server.close();
+            outcome.set("close() returned on " + Thread.currentThread().getName());
+          } catch (IllegalStateException e) {
+            outcome.set(Thread.currentThread().getName() + ": " + e.getMessage());
+          }
+        }
+        return System.currentTimeMillis();
+      }
+
+      @Override
+      public Instant instant() {
+        return Instant.ofEpochMilli(System.currentTimeMillis());
+      }
+
+      @Override
+      public ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(ZoneId zone) {
+        throw new UnsupportedOperationException();
+      }
+    };
+    start(llm, closing);
+    WsClient c = connect();
+    armed.set(true);
+    c.send("type", "ping", "id", "close-now");
+    assertThat(c.next("pong").path("id").asText()).isEqualTo("close-now");
+    assertThat(outcome.get()).asString().startsWith("multiThreadIoEventLoopGroup")
+        .contains("call it from an application thread");
+    c.assertAlive("still-serving");
+    JsonNode get = interact(c, "brom", "Hi");
+    answer(c, get, BROM);
+    assertThat(c.nextOfType("agent_turn_finished").path("finish_reason").asText()).isEqualTo("stop");
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.gameagent.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gameagent.core.AgentSpec;
 import dev.gameagent.core.ConfirmedTag;
 import dev.gameagent.core.HistoryEntry;
 import dev.gameagent.core.HistoryEntry.Disposition;
@@ -91,6 +92,32 @@ class SessionLogReaderTest {
 
       SessionLogReader.Restored restored = read(logs, "s1").orElseThrow();
       assertThat(restored.histories().get("brom")).containsExactly(after);
+    }
+  }
+
+  @Test
+  void restoresEachAgentsLastSpecSinceItsLastResetExactly() throws Exception {
+    try (FileLogStore logs = storeIn(dir.resolve("logs"))) {
+      AgentSpec first = AgentSpec.fromMap(Map.of("name", "Brom"));
+      AgentSpec last = AgentSpec.fromMap(Map.of("name", "Brom", "mood", "wary", "world_state", Map.of("rain", true),
+          "output_tags", List.of(Map.of("name", "speech"), Map.of("name", "emotion", "values", List.of("calm", "angry"))),
+          "default_tag", "speech", "tools", List.of(Map.of("name", "look", "parameters", Map.of("type", "object"))),
+          "llm", Map.of("model", "m", "temperature", 0.5, "max_tokens", 40, "seed", 7), "history_limit", 12,
+          "instructions", "Be brief."));
+      logs.specCached("s1", "brom", first);
+      logs.specCached("s1", "brom", last);
+      logs.specCached("s1", "mira", first);
+      logs.agentReset("s1", "mira");
+      logs.specCached("s1", "odo", first);
+      logs.flush().get();
+      // A spec record that cannot be read back is skipped, the agent's earlier one is not revived.
+      Files.writeString(logs.agentFile("s1", "odo"), "{\"type\":\"agent_spec\",\"session_id\":\"s1\","
+          + "\"agent_id\":\"odo\",\"state\":{\"mood\":\"no name\"}}\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+
+      SessionLogReader.Restored restored = read(logs, "s1").orElseThrow();
+      assertThat(restored.specs()).containsOnlyKeys("brom");
+      assertThat(restored.specs().get("brom")).isEqualTo(last);
+      assertThat(restored.histories()).containsOnlyKeys("brom", "mira", "odo");
     }
   }
 

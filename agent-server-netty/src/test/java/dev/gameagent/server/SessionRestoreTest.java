@@ -76,9 +76,14 @@ class SessionRestoreTest extends EndToEndTest {
 
     start(llm);
     WsClient c = register(WsClient.connect(server.ws("session_id=save-slot-1")));
+    // Sent at once: what arrives while the logs are read is answered after session_started, in order.
+    c.send("type", "ping", "id", "early-1");
+    c.send("type", "ping", "id", "early-2");
     JsonNode started = c.next("session_started");
     assertThat(started.path("session_id").asText()).isEqualTo("save-slot-1");
     assertThat(started.path("resumed").asBoolean()).isTrue();
+    assertThat(c.next("pong").path("id").asText()).isEqualTo("early-1");
+    assertThat(c.next("pong").path("id").asText()).isEqualTo("early-2");
 
     String prompt = nextTurnPrompt(c);
     int event = prompt.indexOf("My name is Aldric");
@@ -102,6 +107,58 @@ class SessionRestoreTest extends EndToEndTest {
     server = null;
     String log = Files.readString(agentLog("save-slot-1", "brom"));
     assertThat(log.indexOf("What is my name?")).isGreaterThan(log.indexOf("Well met, Aldric."));
+  }
+
+  @Test
+  void afterARestartAStateTimeoutFallsBackToTheAgentsLastCachedSpec() throws Exception {
+    start(llm);
+    WsClient first = register(WsClient.connect(server.ws("session_id=cached-spec")));
+    first.next("session_started");
+    // Brom's spec changes twice (the last one counts), Mira's is forgotten by a reset.
+    first.send("type", "agent_state_snapshot", "agent_id", "brom", "state", Map.of("name", "Brom the First"));
+    JsonNode get = interact(first, "brom", "Hello");
+    answer(first, get, Map.of("name", "Brom the Remembered", "mood", "wary"));
+    first.nextOfType("agent_turn_finished");
+    first.send("type", "agent_state_snapshot", "agent_id", "mira", "state", Map.of("name", "Mira"));
+    first.send("type", "reset_agent", "agent_id", "mira");
+    first.assertAlive("specs-sent");
+    first.close();
+    awaitOpenSessions(0);
+    server.close();
+
+    start(llm, b -> b.stateTimeout(Duration.ofMillis(300)));
+    WsClient c = register(WsClient.connect(server.ws("session_id=cached-spec")));
+    assertThat(c.next("session_started").path("resumed").asBoolean()).isTrue();
+    // No snapshot: the state request times out and the turn runs on the restored spec.
+    JsonNode unanswered = interact(c, "brom", "Still there?");
+    List<JsonNode> turn = readTurn(c, unanswered.path("turn_id").asText());
+    assertThat(types(turn)).startsWith("agent_turn_started").endsWith("agent_turn_finished");
+    assertThat(turn.get(turn.size() - 1).path("finish_reason").asText()).isEqualTo("stop");
+    String prompt = promptText(llm.requests().get(llm.requests().size() - 1));
+    assertThat(prompt).contains("Brom the Remembered", "wary", "Hello", "Still there?").doesNotContain("Brom the First");
+    // Mira's spec was reset before the restart: nothing to fall back on.
+    JsonNode mira = interact(c, "mira", "Hi Mira");
+    JsonNode finished = c.next("agent_turn_finished");
+    assertThat(finished.path("turn_id").asText()).isEqualTo(mira.path("turn_id").asText());
+    assertThat(finished.path("error").path("code").asText()).isEqualTo("state_timeout");
+  }
+
+  @Test
+  void aSessionPastItsRetentionInMemoryResumesFromItsLogs() throws Exception {
+    start(llm, b -> b.sessionRetention(Duration.ofMillis(50)));
+    WsClient first = register(WsClient.connect(server.ws("session_id=forgotten")));
+    first.next("session_started");
+    JsonNode get = interact(first, "brom", "My name is Aldric");
+    answer(first, get, BROM);
+    first.nextOfType("agent_turn_finished");
+    first.close();
+    // The sweep forgets the session from memory once its retention has passed.
+    await().atMost(Duration.ofSeconds(20)).until(() ->
+        WsClient.JSON.readTree(server.get("/health").body()).path("stored_sessions").asInt() == 0);
+
+    WsClient c = register(WsClient.connect(server.ws("session_id=forgotten")));
+    assertThat(c.next("session_started").path("resumed").asBoolean()).isTrue();
+    assertThat(nextTurnPrompt(c)).contains("My name is Aldric");
   }
 
   @Test

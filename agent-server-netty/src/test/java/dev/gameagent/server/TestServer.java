@@ -4,6 +4,7 @@ import dev.gameagent.core.llm.LlmClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.function.UnaryOperator;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -26,8 +27,13 @@ final class TestServer implements AutoCloseable {
   }
 
   static TestServer start(Path logs, LlmClient llm, UnaryOperator<ServerConfig.Builder> config) {
+    return start(logs, llm, config, Clock.systemUTC());
+  }
+
+  /** With the clock the server reads for {@code pong.server_time_ms}, event timestamps and log lines. */
+  static TestServer start(Path logs, LlmClient llm, UnaryOperator<ServerConfig.Builder> config, Clock clock) {
     ServerConfig c = config.apply(ServerConfig.newBuilder().host("127.0.0.1").port(0).logsDir(logs)).build();
-    return new TestServer(AgentServer.newBuilder().config(c).llmClient(llm).build().start(), logs);
+    return new TestServer(AgentServer.newBuilder().config(c).llmClient(llm).clock(clock).build().start(), logs);
   }
 
   int port() {

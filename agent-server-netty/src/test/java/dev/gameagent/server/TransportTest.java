@@ -8,6 +8,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gameagent.core.testing.ScriptedLlmClient;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -178,6 +179,31 @@ class TransportTest extends EndToEndTest {
   }
 
   @Test
+  void compressedMessageOverTheLimitOnceInflatedClosesWith1009() throws Exception {
+    start(new SilentLlm(), b -> b.maxMessageBytes(4096).compression(true));
+    try (RawWebSocket raw = new RawWebSocket(server.port(), "/ws",
+        "Sec-WebSocket-Extensions: permessage-deflate\r\n")) {
+      raw.readText();
+      // Small on the wire, 10 KB once inflated.
+      byte[] ping = ("{\"type\":\"ping\",\"id\":\"" + "x".repeat(10_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+      raw.sendFrame(RawWebSocket.TEXT, true, true, deflate(ping));
+      RawWebSocket.Frame close = raw.readText();
+      assertThat(close.opcode()).isEqualTo(RawWebSocket.CLOSE);
+      assertThat(close.closeCode()).isEqualTo(1009);
+    }
+  }
+
+  /** permessage-deflate: raw deflate, sync-flushed, without the trailing 00 00 ff ff. */
+  private static byte[] deflate(byte[] message) {
+    java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true);
+    deflater.setInput(message);
+    byte[] out = new byte[message.length + 64];
+    int n = deflater.deflate(out, 0, out.length, java.util.zip.Deflater.SYNC_FLUSH);
+    deflater.end();
+    return java.util.Arrays.copyOf(out, n - 4);
+  }
+
+  @Test
   void messageJustUnderTheLimitIsAccepted() {
     start(new SilentLlm(), b -> b.maxMessageBytes(4096));
     try (WsClient client = WsClient.connectStarted(server.ws())) {
@@ -197,6 +223,33 @@ class TransportTest extends EndToEndTest {
     }
     await().atMost(Duration.ofSeconds(20)).until(() -> server.server.activeTurnCount() == 0
         && WsClient.JSON.readTree(server.get("/health").body()).path("open_sessions").asInt() == 0);
+  }
+
+  @Test
+  void idleCloseCancelsTheConnectionsTurnUpstream() throws Exception {
+    ScriptedLlmClient llm = new ScriptedLlmClient();
+    try {
+      start(llm, b -> b.idleTimeout(Duration.ofSeconds(2)));
+      llm.enqueue(ScriptedLlmClient.Script.hanging("<speech>Once upon a time"));
+      // A bare client: it answers no ping, so after the snapshot nothing more arrives from it.
+      try (RawWebSocket raw = new RawWebSocket(server.port(), "/ws")) {
+        raw.readText();
+        raw.sendText("{\"type\":\"interaction_event\",\"agent_id\":\"brom\",\"event\":{\"text\":\"A story?\"}}");
+        JsonNode get = WsClient.JSON.readTree(raw.readText().text());
+        assertThat(get.path("type").asText()).isEqualTo("get_agent_state");
+        raw.sendText("{\"type\":\"agent_state_snapshot\",\"agent_id\":\"brom\",\"request_id\":\""
+            + get.path("request_id").asText() + "\",\"state\":{\"name\":\"Brom\"}}");
+        RawWebSocket.Frame frame;
+        while ((frame = raw.readText()).opcode() != RawWebSocket.CLOSE) {
+          // the turn's messages
+        }
+        assertThat(frame.closeCode()).isEqualTo(1001);
+      }
+      await().atMost(Duration.ofSeconds(20)).until(() -> llm.awaitCall(0).cancelled());
+      await().atMost(Duration.ofSeconds(20)).until(() -> server.server.activeTurnCount() == 0);
+    } finally {
+      llm.close();
+    }
   }
 
   @Test
@@ -220,6 +273,78 @@ class TransportTest extends EndToEndTest {
       RawWebSocket.Frame frame = raw.read();
       assertThat(frame.opcode()).isEqualTo(RawWebSocket.PING);
     }
+  }
+
+  @Test
+  void clientThatOnlyListensWhileTheServerStreamsIsPingedAndKeptOpen() {
+    // The model writes more often than the ping interval for longer than the idle timeout: pings must
+    // still go out, or the client's pongs never come and a live connection is closed as idle.
+    ScriptedLlmClient llm = new ScriptedLlmClient();
+    try {
+      start(llm, b -> b.pingInterval(Duration.ofMillis(400)).idleTimeout(Duration.ofMillis(1500)));
+      ScriptedLlmClient.Script.Builder script = ScriptedLlmClient.Script.builder().text("<speech>");
+      for (int i = 0; i < 80; i++) {
+        script.delay(Duration.ofMillis(50)).text("word" + i + " ");
+      }
+      llm.enqueue(script.text("</speech>").complete("stop", null).build());
+      WsClient c = connect();
+      JsonNode get = interact(c, "brom", "Tell me everything");
+      answer(c, get, BROM);
+      JsonNode finished = c.nextOfType("agent_turn_finished");
+      assertThat(finished.path("finish_reason").asText()).isEqualTo("stop");
+      assertThat(c.closeCode()).isEqualTo(-1);
+      c.assertAlive("after-long-stream");
+    } finally {
+      llm.close();
+    }
+  }
+
+  @Test
+  void unknownFieldsAreIgnoredAndCamelCaseSpellingsAccepted() {
+    ScriptedLlmClient llm = new ScriptedLlmClient();
+    try {
+      start(llm);
+      WsClient c = connect();
+      llm.enqueue(ScriptedLlmClient.Script.of("<speech>Aye.</speech>"));
+      c.send("{\"type\":\"interaction_event\",\"agentId\":\"brom\",\"futureField\":[1,2],"
+          + "\"event\":{\"eventId\":\"e-camel\",\"text\":\"Hi\",\"onBusy\":\"queue\"}}");
+      JsonNode get = c.next("get_agent_state");
+      assertThat(get.path("event_id").asText()).isEqualTo("e-camel");
+      String turnId = get.path("turn_id").asText();
+      c.send("{\"type\":\"agent_state_snapshot\",\"agentId\":\"brom\",\"requestId\":\""
+          + get.path("request_id").asText() + "\",\"sentAt\":123,\"state\":{\"name\":\"Brom\",\"worldState\":"
+          + "{\"weather\":\"rain\"},\"historyLimit\":5}}");
+      assertThat(c.nextOfType("agent_turn_finished").path("finish_reason").asText()).isEqualTo("stop");
+      assertThat(llm.requests().get(0).messages().get(0).content()).contains("rain");
+      c.send("{\"type\":\"agent_turn_result\",\"agentId\":\"brom\",\"turnId\":\"" + turnId
+          + "\",\"tags\":[{\"tag\":\"speech\",\"content\":\"Aye.\",\"confidence\":1}],\"extra\":true}");
+      // Accepted: the same result again is now a duplicate, named with the camelCase ids.
+      c.send("{\"type\":\"agent_turn_result\",\"agentId\":\"brom\",\"turnId\":\"" + turnId
+          + "\",\"tags\":[]}");
+      JsonNode duplicate = c.next("error");
+      assertThat(duplicate.path("code").asText()).isEqualTo("duplicate_turn_result");
+      assertThat(duplicate.path("agent_id").asText()).isEqualTo("brom");
+      assertThat(duplicate.path("turn_id").asText()).isEqualTo(turnId);
+      c.send("{\"type\":\"ping\",\"id\":\"x\",\"unknown\":{\"deep\":[true]}}");
+      assertThat(c.next("pong").path("id").asText()).isEqualTo("x");
+    } finally {
+      llm.close();
+    }
+  }
+
+  @Test
+  void newSessionIdsAre128RandomBits() {
+    start(new SilentLlm());
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    for (int i = 0; i < 5; i++) {
+      try (WsClient client = WsClient.connect(server.ws())) {
+        String id = client.next("session_started").path("session_id").asText();
+        // 128 bits as 32 hex digits.
+        assertThat(id).matches("[0-9a-f]{32}");
+        ids.add(id);
+      }
+    }
+    assertThat(ids).hasSize(5);
   }
 
   @Test

@@ -216,6 +216,13 @@ class TurnFlowTest extends EndToEndTest {
     assertThat(finished.path("turn_id").asText()).isEqualTo(get.path("turn_id").asText());
     assertThat(finished.path("finish_reason").asText()).isEqualTo("error");
     assertThat(finished.path("error").path("code").asText()).isEqualTo("state_timeout");
+    assertThat(finished.path("error").path("message").asText()).isNotBlank();
+    assertThat(finished.path("error").has("status")).isFalse();
+    // Every field of a finish is there, even for a turn that never started.
+    assertThat(finished.path("rejected").isArray()).isTrue();
+    assertThat(finished.path("timing").path("state_ms").isNumber()).isTrue();
+    assertThat(finished.path("timing").path("first_token_ms").isNumber()).isTrue();
+    assertThat(finished.path("timing").path("total_ms").isNumber()).isTrue();
     assertThat(llm.callCount()).isZero();
     // The late snapshot is unsolicited now: it is cached, and answered with nothing.
     answer(c, get, BROM);
@@ -422,6 +429,8 @@ class TurnFlowTest extends EndToEndTest {
     JsonNode interrupted = c.nextOfType("agent_turn_interrupted");
     assertThat(interrupted.path("turn_id").asText()).isEqualTo(getAgentState.path("turn_id").asText());
     assertThat(interrupted.path("reason").asText()).isEqualTo("cancelled");
+    // Only a superseded turn names the event that ended it.
+    assertThat(interrupted.has("by_event_id")).isFalse();
     await().atMost(Duration.ofSeconds(20)).until(() -> llm.awaitCall(call).cancelled());
   }
 
