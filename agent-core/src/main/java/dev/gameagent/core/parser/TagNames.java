@@ -75,6 +75,39 @@ final class TagNames {
       return length;
     }
 
+    /**
+     * Extends the name by as many of {@code in[i, end)} as a declared name continues with, stopping
+     * at a CR or surrogate (which the tokeniser normalizes first), and returns where it stopped.
+     */
+    int advance(char[] in, int i, int end) {
+      if (hi - lo == 1) { // one candidate left, as after the first character of most names
+        char[] only = folded[lo];
+        int at = length;
+        int stop = Math.min(end, i + only.length - at);
+        while (i < stop) {
+          char c = in[i];
+          if (c == '\r' || Character.isSurrogate(c) || (c != only[at] && Chars.fold(c) != only[at])) {
+            break;
+          }
+          i++;
+          at++;
+        }
+        length = at;
+        return i;
+      }
+      while (i < end) {
+        char c = in[i];
+        if (c == '\r' || Character.isSurrogate(c) || !advance(c)) {
+          return i;
+        }
+        i++;
+        if (hi - lo == 1) {
+          return advance(in, i, end);
+        }
+      }
+      return i;
+    }
+
     /** Extends the name by {@code c}; false (and unchanged) when no declared name continues so. */
     boolean advance(char c) {
       char f = Chars.fold(c);
