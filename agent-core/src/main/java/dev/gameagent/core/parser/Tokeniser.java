@@ -259,7 +259,7 @@ final class Tokeniser {
           return i;
         }
       } else if (c == '&') {
-        i = readKnownEntity(in, end, n);
+        i = readNamedReference(in, end, n);
         if (i == end) {
           return end;
         }
@@ -388,17 +388,38 @@ final class Tokeniser {
   }
 
   /**
-   * Decodes the named entity ({@code &amp;}, {@code &lt;}, ...) at {@code amp} when the slice
-   * holds it whole, and returns the index after it; else returns {@code amp} for the states to read.
+   * Reads the named reference at {@code amp} when the slice holds it up to its decision: a known
+   * entity ({@code &amp;}) is decoded, anything that cannot continue one is released literally and
+   * its last character left to read as text. Returns the index to read next, or {@code amp} for the
+   * states to read a numeric reference, one the slice cuts off, or one that a surrogate decides.
    */
-  private int readKnownEntity(char[] in, int amp, int n) {
-    for (int k = 0; k < ENTITY_NAMES.length; k++) {
-      char[] entity = ENTITY_NAMES[k];
-      int semicolon = amp + 1 + entity.length;
-      if (semicolon < n && in[semicolon] == ';' && Arrays.equals(in, amp + 1, semicolon, entity, 0, entity.length)) {
-        out.text(ENTITY_CHARS[k]);
-        return semicolon + 1;
+  private int readNamedReference(char[] in, int amp, int n) {
+    int candidates = ALL_ENTITIES;
+    int length = 0;
+    for (int i = amp + 1; i < n; i++) {
+      char c = in[i];
+      if ((c == '#' && length == 0) || Character.isSurrogate(c)) {
+        return amp; // a surrogate is not read until its pair is known
       }
+      int next = 0;
+      for (int k = 0; k < ENTITY_NAMES.length; k++) {
+        char[] entity = ENTITY_NAMES[k];
+        if ((candidates & (1 << k)) != 0) {
+          if (c == ';' && entity.length == length) {
+            out.text(ENTITY_CHARS[k]);
+            return i + 1;
+          }
+          if (length < entity.length && entity[length] == c) {
+            next |= 1 << k;
+          }
+        }
+      }
+      if (next == 0) {
+        out.text(in, amp, i);
+        return i;
+      }
+      candidates = next;
+      length++;
     }
     return amp;
   }
