@@ -23,6 +23,8 @@ final class DeclaredTag {
   private final int requiredAttributes;
   private final List<String> tools;
   private final boolean selfClosing;
+  private final boolean toolCall;
+  private final boolean sentWhole;
 
   private DeclaredTag(String name, List<String> values, Map<String, List<String>> attributes, List<String> tools,
       boolean selfClosing) {
@@ -39,6 +41,8 @@ final class DeclaredTag {
     this.requiredAttributes = required;
     this.tools = tools;
     this.selfClosing = selfClosing;
+    this.toolCall = !tools.isEmpty();
+    this.sentWhole = toolCall || !values.isEmpty();
   }
 
   static DeclaredTag of(OutputTag tag) {
@@ -60,12 +64,12 @@ final class DeclaredTag {
   }
 
   boolean toolCall() {
-    return !tools.isEmpty();
+    return toolCall;
   }
 
   /** Whether the tag is sent whole at its close (open, at most one chunk, close) once validated. */
   boolean sentWhole() {
-    return toolCall() || !values.isEmpty();
+    return sentWhole;
   }
 
   /** The declared spelling of the allowed value equal to {@code content}, or null when none is. */

@@ -13,6 +13,9 @@ final class TagNames {
 
   private final char[][] folded;
   private final DeclaredTag[] tags;
+  /** For each ASCII first character, the range of names that start with it (empty when none). */
+  private final byte[] firstFrom = new byte[128];
+  private final byte[] firstTo = new byte[128];
 
   /** Of names equal ignoring case, the first in {@code declared} counts. */
   TagNames(List<DeclaredTag> declared) {
@@ -36,6 +39,15 @@ final class TagNames {
     }
     this.folded = count == names.length ? names : Arrays.copyOf(names, count);
     this.tags = count == byName.length ? byName : Arrays.copyOf(byName, count);
+    for (int i = folded.length - 1; i >= 0 && i < Byte.MAX_VALUE; i--) {
+      if (folded[i].length > 0 && folded[i][0] < 128) {
+        int first = folded[i][0];
+        if (firstTo[first] == 0) {
+          firstTo[first] = (byte) (i + 1);
+        }
+        firstFrom[first] = (byte) i;
+      }
+    }
   }
 
   /** The tag declared under {@code name} ignoring case, or null. */
@@ -75,9 +87,51 @@ final class TagNames {
       return length;
     }
 
+    /**
+     * Extends the name by as many of {@code in[i, end)} as a declared name continues with, stopping
+     * at a CR or surrogate (which the tokeniser normalizes first), and returns where it stopped.
+     */
+    int advance(char[] in, int i, int end) {
+      if (hi - lo == 1) { // one candidate left, as after the first character of most names
+        char[] only = folded[lo];
+        int at = length;
+        int stop = Math.min(end, i + only.length - at);
+        while (i < stop) {
+          char c = in[i];
+          if (c == '\r' || Character.isSurrogate(c) || (c != only[at] && Chars.fold(c) != only[at])) {
+            break;
+          }
+          i++;
+          at++;
+        }
+        length = at;
+        return i;
+      }
+      while (i < end) {
+        char c = in[i];
+        if (c == '\r' || Character.isSurrogate(c) || !advance(c)) {
+          return i;
+        }
+        i++;
+        if (hi - lo == 1) {
+          return advance(in, i, end);
+        }
+      }
+      return i;
+    }
+
     /** Extends the name by {@code c}; false (and unchanged) when no declared name continues so. */
     boolean advance(char c) {
       char f = Chars.fold(c);
+      if (length == 0 && f < 128 && folded.length < Byte.MAX_VALUE) {
+        if (firstFrom[f] == firstTo[f]) {
+          return false;
+        }
+        lo = firstFrom[f];
+        hi = firstTo[f];
+        length = 1;
+        return true;
+      }
       if (hi - lo == 1) {
         char[] only = folded[lo];
         if (length < only.length && only[length] == f) {

@@ -201,23 +201,11 @@ final class Tokeniser {
    */
   private int readRun(char[] in, int i, int n) {
     switch (state) {
-      case TEXT: {
-        int end = plainTextEnd(in, i, n);
-        if (end > i) {
-          out.text(in, i, end);
-        }
-        return end;
-      }
+      case TEXT:
+        return readText(in, i, n);
       case TAG_NAME:
       case END_TAG_NAME:
-        while (i < n && name.length() < NAME_LIMIT) {
-          char c = in[i];
-          if (c == '\r' || Character.isSurrogate(c) || !name.advance(c)) {
-            break;
-          }
-          i++;
-        }
-        return i;
+        return name.advance(in, i, Math.min(n, i + NAME_LIMIT - name.length()));
       case ATTRIBUTE_NAME: {
         int end = attributeRunEnd(in, i, n, '=', '/');
         attributeName.append(in, i, end);
@@ -249,6 +237,194 @@ final class Tokeniser {
   }
 
   /**
+   * Reads text from {@code i}: plain runs in bulk, and markup that the slice holds whole up to its
+   * decision, {@code <speech>}, {@code </speech>}, {@code <action/>}, {@code &amp;}, or a {@code <}
+   * that starts no declared name, without a detour through the states. Returns where the states
+   * must take over: a CR or surrogate, a reference this does not decode, or a tag left in the state
+   * the {@code <} put it in (its name read so far).
+   */
+  private int readText(char[] in, int i, int n) {
+    while (true) {
+      int end = plainTextEnd(in, i, n);
+      if (end > i) {
+        out.text(in, i, end);
+      }
+      if (end == n) {
+        return n;
+      }
+      char c = in[end];
+      if (c == '<') {
+        i = readTagStart(in, end, n);
+        if (state != TokeniserState.TEXT) {
+          return i;
+        }
+      } else if (c == '&') {
+        i = readNamedReference(in, end, n);
+        if (i == end) {
+          return end;
+        }
+      } else {
+        return end;
+      }
+    }
+  }
+
+  /**
+   * Reads the {@code <} at {@code lt} and the tag name after it in bulk. A name that a
+   * {@code >} (or {@code />}) ends is emitted as the tag; a {@code <} whose name no declared name
+   * continues is released as text; anything else (attributes, the slice's end, a CR or surrogate,
+   * a name at its length limit) is left to the states, with the tag held from {@code <} and the
+   * name read so far, exactly as if they had read it. Returns the index of the next character to
+   * read.
+   */
+  private int readTagStart(char[] in, int lt, int n) {
+    int i = lt + 1;
+    boolean endTag = i < n && in[i] == '/';
+    if (endTag) {
+      i++;
+    }
+    int nameStart = i;
+    name.reset();
+    int nameEnd = Math.min(n, nameStart + NAME_LIMIT);
+    i = name.advance(in, i, nameEnd);
+    if (i < nameEnd) {
+      char c = in[i];
+      DeclaredTag tag = name.matched();
+      if (tag == null && c != '\r' && !Character.isSurrogate(c)) {
+        out.text(in, lt, i); // not markup: the character that ended it is read as text
+        return i;
+      }
+      if (tag != null && c == '>') {
+        name.reset();
+        if (endTag) {
+          out.endTag(tag);
+        } else {
+          attributes.start(tag);
+          out.startTag(tag, attributes, false);
+        }
+        return i + 1;
+      }
+      if (tag != null && !endTag && c == '/' && i + 1 < n && in[i + 1] == '>') {
+        name.reset();
+        attributes.start(tag);
+        out.startTag(tag, attributes, true);
+        return i + 2;
+      }
+      if (tag != null && !endTag && isSpace(c)) {
+        int after = readPlainAttributes(in, i, Math.min(n, lt + TAG_LIMIT), tag);
+        if (after >= 0) {
+          return after;
+        }
+      }
+    }
+    holding = true;
+    heldFrom = lt;
+    if (i == nameStart) {
+      state = endTag ? TokeniserState.END_TAG_OPEN : TokeniserState.TAG_OPEN;
+    } else {
+      state = endTag ? TokeniserState.END_TAG_NAME : TokeniserState.TAG_NAME;
+    }
+    return i;
+  }
+
+  /**
+   * Reads the attributes of {@code tag} from {@code i} to its {@code >} or {@code />} when they are
+   * plain, {@code name="value"} or {@code name='value'} with ASCII names and no entity, CR or
+   * surrogate, all before {@code limit} (the slice's end or the tag's length limit): emits the tag
+   * and returns the index after it. Otherwise returns -1, having changed nothing the states use,
+   * and the states read the tag from its name's end.
+   */
+  private int readPlainAttributes(char[] in, int i, int limit, DeclaredTag tag) {
+    attributes.start(tag);
+    while (true) {
+      while (i < limit && isSpace(in[i])) {
+        i++;
+      }
+      if (i >= limit) {
+        return -1;
+      }
+      char c = in[i];
+      if (c == '>' || (c == '/' && i + 1 < limit && in[i + 1] == '>')) {
+        name.reset();
+        out.startTag(tag, attributes, c == '/');
+        return c == '/' ? i + 2 : i + 1;
+      }
+      int nameStart = i;
+      while (i < limit && isAttributeNameChar(in[i])) {
+        i++;
+      }
+      int nameEnd = i;
+      if (nameEnd == nameStart || i + 1 >= limit || in[i] != '=' || (in[i + 1] != '"' && in[i + 1] != '\'')) {
+        return -1;
+      }
+      char quote = in[i + 1];
+      int valueStart = i + 2;
+      i = valueStart;
+      while (i < limit && in[i] != quote) {
+        char v = in[i];
+        if (v == '&' || v == '\r' || Character.isSurrogate(v)) {
+          return -1;
+        }
+        i++;
+      }
+      if (i >= limit) {
+        return -1;
+      }
+      attributeName.clear();
+      attributeName.append(in, nameStart, nameEnd);
+      attributeValue.clear();
+      attributeValue.append(in, valueStart, i);
+      attributes.add(attributeName, attributeValue);
+      i++;
+    }
+  }
+
+  private static boolean isSpace(char c) {
+    return c == ' ' || c == '\n' || c == '\t';
+  }
+
+  private static boolean isAttributeNameChar(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == ':';
+  }
+
+  /**
+   * Reads the named reference at {@code amp} when the slice holds it up to its decision: a known
+   * entity ({@code &amp;}) is decoded, anything that cannot continue one is released literally and
+   * its last character left to read as text. Returns the index to read next, or {@code amp} for the
+   * states to read a numeric reference, one the slice cuts off, or one that a surrogate decides.
+   */
+  private int readNamedReference(char[] in, int amp, int n) {
+    int candidates = ALL_ENTITIES;
+    int length = 0;
+    for (int i = amp + 1; i < n; i++) {
+      char c = in[i];
+      if ((c == '#' && length == 0) || Character.isSurrogate(c)) {
+        return amp; // a surrogate is not read until its pair is known
+      }
+      int next = 0;
+      for (int k = 0; k < ENTITY_NAMES.length; k++) {
+        char[] entity = ENTITY_NAMES[k];
+        if ((candidates & (1 << k)) != 0) {
+          if (c == ';' && entity.length == length) {
+            out.text(ENTITY_CHARS[k]);
+            return i + 1;
+          }
+          if (length < entity.length && entity[length] == c) {
+            next |= 1 << k;
+          }
+        }
+      }
+      if (next == 0) {
+        out.text(in, amp, i);
+        return i;
+      }
+      candidates = next;
+      length++;
+    }
+    return amp;
+  }
+
+  /**
    * The end of a run of an attribute name or unquoted value: up to whitespace, {@code >}, the two
    * characters given, CR, a surrogate, or the tag's length limit.
    */
@@ -266,6 +442,12 @@ final class Tokeniser {
 
   private static int plainTextEnd(char[] in, int i, int n) {
     boolean[] ends = ENDS_PLAIN_TEXT;
+    // four characters per branch: text runs between markup are mostly longer than that
+    for (int last = n - 4; i <= last; i += 4) {
+      if (ends[in[i]] | ends[in[i + 1]] | ends[in[i + 2]] | ends[in[i + 3]]) {
+        break;
+      }
+    }
     while (i < n && !ends[in[i]]) {
       i++;
     }

@@ -32,7 +32,7 @@ class TagParserPropertyTest {
   private static final String[] MARKUP_LOOKALIKES = {
     "<", "< ", "<3", "<<", "</", "<b>", "</b>", "<br/>", "</speach>", "<speechless>", "<sp-", "<a", "&", "& ",
     "&amp;", "&lt;", "&gt;", "&quot;", "&apos;", "&#65;", "&#x1F600;", "&#X41;", "&bogus;", "&am", "&#", "&#x",
-    "&#0;", "&&", "\uD83D\uDE00", "\uD83D", "\uDE00", "{\"k\": [1, 2.5, \"v\"]}", "{}", "{bad}"
+    "&#0;", "&&", "&ampx", "&;", "&lt", "&quo;", "&AMP;", "\uD83D\uDE00", "\uD83D", "\uDE00", "{\"k\": [1, 2.5, \"v\"]}", "{}", "{bad}"
   };
 
   @Test
@@ -147,10 +147,10 @@ class TagParserPropertyTest {
     int attributes = random.nextInt(3);
     for (int i = 0; i < attributes; i++) {
       s.append(pick(random, new String[] {" ", "  ", "\n"}));
-      s.append(pick(random, new String[] {"name", "NAME", "mood", "x"}));
+      s.append(pick(random, new String[] {"name", "NAME", "mood", "x", "data-x"}));
       switch (random.nextInt(4)) {
         case 0:
-          s.append("=\"").append(pick(random, new String[] {"wave", "x", "a>b", "it's", "&amp;", "Look"})).append('"');
+          s.append("=\"").append(pick(random, new String[] {"wave", "x", "a>b", "it's", "&amp;", "Look", "x\r\ny", "\uD83D\uDE00", "a/>"})).append('"');
           break;
         case 1:
           s.append("='").append(pick(random, new String[] {"Wave", "x\"y", " open ", "&lt;"})).append('\'');
@@ -201,7 +201,21 @@ class TagParserPropertyTest {
 
   private static String quoteAll(List<String> chunks) {
     List<String> quoted = new ArrayList<>();
-    chunks.forEach(c -> quoted.add(TraceListener.quote(c)));
+    chunks.forEach(c -> quoted.add(escapeUnprintable(TraceListener.quote(c))));
     return quoted.toString();
+  }
+
+  /** Control characters and surrogates as {@code \\uXXXX}, so a report shows a lone surrogate. */
+  private static String escapeUnprintable(String text) {
+    StringBuilder s = new StringBuilder();
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x20 || Character.isSurrogate(c)) {
+        s.append(String.format("\\u%04X", (int) c));
+      } else {
+        s.append(c);
+      }
+    }
+    return s.toString();
   }
 }

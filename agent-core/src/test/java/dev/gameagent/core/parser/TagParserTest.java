@@ -193,6 +193,15 @@ class TagParserTest {
   }
 
   @Test
+  void attributesWithSpacingOrNoSeparator() {
+    parser.assertParses("<action name = \"wave\" /><action\tNAME=\"Wave\"\n/><speech to=\"a\"note='b'>Hi</speech>",
+        "<action#0 name=\"wave\"> </action#0> <action#1 name=\"wave\"> </action#1>"
+            + " <speech#2 to=\"a\" note=\"b\"> \"Hi\" </speech#2>");
+    parser.assertParses("<speech>a <action name=\"wave\"/ > b</speech>",
+        "<speech#0> \"a\" </speech#0> <action#1 name=\"wave\"> </action#1>");
+  }
+
+  @Test
   void attributeValuesDecodeEntities() {
     parser.assertParses("<speech to=\"Tom &amp; Jerry &lt;3\" x=a&quot;b y='&#65;&bogus;'>Hi</speech>",
         "<speech#0 to=\"Tom & Jerry <3\" x=\"a\\\"b\" y=\"A&bogus;\"> \"Hi\" </speech#0>");
