@@ -23,14 +23,17 @@ public final class QuickStart {
   private QuickStart() {}
 
   public static void main(String[] args) throws Exception {
-    try (RoutingLlmClient llm = LlmClients.create(LlmConfig.fromEnvironment(System.getenv()))) { // offline without a key
+    RoutingLlmClient llm = LlmClients.create(LlmConfig.fromEnvironment(System.getenv())); // offline without a key
+    // The client holds connections and threads, the engine a timer: close both when the game server stops.
+    try (llm) {
       play(llm, new NorthGate(System.out), System.out);
     }
   }
 
   /** Plays the quick start on {@code llm}; returns the session, for a look at Brom's memory. */
   static GameSession play(LlmClient llm, NorthGate game, PrintStream out) throws Exception {
-    try (AgentEngine engine = AgentEngine.builder().llmClient(llm).build()) {
+    AgentEngine engine = AgentEngine.builder().llmClient(llm).build();
+    try (engine) {
       NpcTurns npcs = new NpcTurns(game); // your TurnListener: shows the answer, runs tools, confirms turns
       out.println("-- The player walks up to the north gate.");
       GameSession session = engine.openSession(null,
