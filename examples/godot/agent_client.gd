@@ -210,8 +210,8 @@ func _process(delta: float) -> void:
 ## After a drop the game did not ask for, plans the next attempt with a doubling pause.
 func _plan_reconnect(code: int) -> void:
 	# A connection_closed handler may have reconnected already; then _last_state is no longer CLOSED.
-	if not auto_reconnect or _closed_on_purpose or session_id == "" or code == _TAKEN_OVER \
-			or _last_state != WebSocketPeer.STATE_CLOSED:
+	if (not auto_reconnect or _closed_on_purpose or session_id == "" or code == _TAKEN_OVER
+			or _last_state != WebSocketPeer.STATE_CLOSED):
 		return
 	_reconnect_attempt += 1
 	_reconnect_in = minf(pow(2.0, _reconnect_attempt - 1), _MAX_RECONNECT_DELAY)
