@@ -2,6 +2,9 @@ package dev.gameagent.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gameagent.core.AgentSpec;
+import dev.gameagent.protocol.ClientMessage;
+import dev.gameagent.protocol.ProtocolCodec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +14,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -24,6 +28,7 @@ class DocsTest {
   private static final Pattern SNIPPET = Pattern.compile("<!-- snippet: (\\S+) -->\\s*```\\w*\\n(.*?)```", Pattern.DOTALL);
   private static final Pattern XML_BLOCK = Pattern.compile("```xml\\n(.*?)```", Pattern.DOTALL);
   private static final Pattern DEPENDENCY = Pattern.compile("<dependency>(.*?)</dependency>", Pattern.DOTALL);
+  private static final Pattern JSON_BLOCK = Pattern.compile("```json\\n(.*?)```", Pattern.DOTALL);
   private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)\\)");
 
   static Stream<Path> userDocs() throws IOException {
@@ -70,6 +75,22 @@ class DocsTest {
         }
       }
     }
+  }
+
+  @Test
+  void theReadmesGameMessagesAreAcceptedByTheServersDecoder() throws IOException {
+    ProtocolCodec codec = ProtocolCodec.newBuilder().build();
+    Matcher block = JSON_BLOCK.matcher(read(ROOT.resolve("README.md")));
+    List<ClientMessage> messages = new ArrayList<>();
+    while (block.find()) {
+      messages.add(codec.decode(block.group(1), () -> "e-1"));
+    }
+
+    assertThat(messages).as("the README's game-to-server examples").hasSize(2);
+    assertThat(messages.get(0)).isInstanceOfSatisfying(ClientMessage.InteractionEventMessage.class,
+        m -> assertThat(m.event().text()).isEqualTo("Hello there!"));
+    assertThat(messages.get(1)).isInstanceOfSatisfying(ClientMessage.AgentStateSnapshot.class,
+        m -> assertThat(AgentSpec.fromMap(m.state()).name()).isEqualTo("Brom"));
   }
 
   @ParameterizedTest
