@@ -26,8 +26,15 @@ extends Node
 ## the NPC's memory. With [member auto_confirm_turns] on (the default), this node sends
 ## [code]agent_turn_result[/code] itself with every tag it streamed; for an interrupted turn, the
 ## part of the open tag that had arrived. Turn it off to send your own with [method send_turn_result]
-## (for example when a typewriter effect had shown less than what arrived). A turn that ends with
-## [code]finish_reason == "tool_calls"[/code] is confirmed by your [method send_tool_results].
+## (for example when a typewriter effect had shown less than what arrived).
+##
+## Tools: a turn that ends with [code]finish_reason == "tool_calls"[/code] emits
+## [signal tool_calls_requested] with every call of the turn; run them and answer once with
+## [method send_tool_results], which confirms the turn and starts the NPC's next one.
+##
+## Reconnecting: with [member auto_reconnect] on (the default), a connection that drops after the
+## session started is reopened with that [member session_id] after 1 s, then 2 s, 4 s ... up to 30 s,
+## so the NPCs keep their memories. Turns in progress at the drop are lost: the server cancelled them.
 ##
 ## Everything runs on the main thread: messages are read in [method _process].
 
@@ -49,6 +56,16 @@ signal turn_finished(agent_id: String, turn_id: String, finish_reason: String, d
 signal turn_interrupted(agent_id: String, turn_id: String, reason: String, by_event_id: String)
 ## The server reported an error; [param details] is the whole message ("in_reply_to", "agent_id", ...).
 signal error_received(code: String, message: String, details: Dictionary)
+## A turn ended to call tools. [param calls] is an Array of
+## [code]{"call_id": String, "name": String, "arguments": Dictionary}[/code]; answer all of them in one
+## [method send_tool_results]. Emitted after [signal turn_finished].
+signal tool_calls_requested(agent_id: String, turn_id: String, calls: Array)
+## [member auto_reconnect] is about to reopen the dropped connection, resuming [param session_id].
+signal reconnecting(session_id: String, attempt: int)
+
+## Close code of a connection whose session another connection took over: reconnecting would fight it.
+const _TAKEN_OVER := 4000
+const _MAX_RECONNECT_DELAY := 30.0
 
 ## The server's WebSocket address.
 @export var url: String = "ws://127.0.0.1:8000/ws"
@@ -56,6 +73,9 @@ signal error_received(code: String, message: String, details: Dictionary)
 @export var token: String = ""
 ## Send [code]agent_turn_result[/code] automatically when a turn ends.
 @export var auto_confirm_turns: bool = true
+## Reopen a dropped connection and resume its session. A [method close] of yours never reconnects,
+## nor does close code 4000 (another connection took the session over).
+@export var auto_reconnect: bool = true
 
 ## Specs by agent id, used when [member state_provider] is not set.
 var agent_specs: Dictionary = {}
@@ -69,12 +89,18 @@ var _socket: WebSocketPeer = WebSocketPeer.new()
 var _last_state: int = WebSocketPeer.STATE_CLOSED
 ## What has streamed of each live turn, by agent id and turn id.
 var _turns: Dictionary = {}
+## True after [method close]: the next drop is the game's own doing.
+var _closed_on_purpose: bool = false
+## Seconds until the next reconnect attempt; 0 when none is planned.
+var _reconnect_in: float = 0.0
+var _reconnect_attempt: int = 0
 
 
 ## Opens the connection; [signal session_started] follows once the server accepts it.
 ## [param resume_session_id]: a previous [member session_id] to continue, or empty for a new session.
 func connect_to_server(resume_session_id: String = "") -> Error:
 	close()
+	_closed_on_purpose = false
 	_socket = WebSocketPeer.new()
 	# The server accepts messages up to 1 MiB; Godot's default buffers are 64 KiB.
 	_socket.inbound_buffer_size = 1 << 20
@@ -93,8 +119,11 @@ func connect_to_server(resume_session_id: String = "") -> Error:
 	return OK
 
 
-## Closes the connection. The server cancels the session's turns and keeps its history for a resume.
+## Closes the connection and stops reconnecting. The server cancels the session's turns and keeps
+## its history for a resume.
 func close(code: int = 1000, reason: String = "") -> void:
+	_closed_on_purpose = true
+	_reconnect_in = 0.0
 	if _socket.get_ready_state() == WebSocketPeer.STATE_OPEN or _socket.get_ready_state() == WebSocketPeer.STATE_CONNECTING:
 		_socket.close(code, reason)
 
@@ -152,7 +181,15 @@ func send_state(agent_id: String, spec: Dictionary) -> Error:
 	return _send({"type": "agent_state_snapshot", "agent_id": agent_id, "state": spec})
 
 
-func _process(_delta: float) -> void:
+func _process(delta: float) -> void:
+	if _reconnect_in > 0.0:
+		_reconnect_in -= delta
+		if _reconnect_in <= 0.0:
+			_reconnect_in = 0.0
+			reconnecting.emit(session_id, _reconnect_attempt)
+			if connect_to_server(session_id) != OK:
+				_plan_reconnect(-1)
+		return
 	_socket.poll()
 	var state := _socket.get_ready_state()
 	# Read while OPEN and while CLOSING: the last messages can arrive with the close.
@@ -161,9 +198,23 @@ func _process(_delta: float) -> void:
 		if _socket.was_string_packet():
 			_handle_text(packet.get_string_from_utf8())
 	if state == WebSocketPeer.STATE_CLOSED and _last_state != WebSocketPeer.STATE_CLOSED:
+		_last_state = state
 		_turns.clear()
-		connection_closed.emit(_socket.get_close_code(), _socket.get_close_reason())
+		var code := _socket.get_close_code()
+		connection_closed.emit(code, _socket.get_close_reason())
+		_plan_reconnect(code)
+		return
 	_last_state = state
+
+
+## After a drop the game did not ask for, plans the next attempt with a doubling pause.
+func _plan_reconnect(code: int) -> void:
+	# A connection_closed handler may have reconnected already; then _last_state is no longer CLOSED.
+	if (not auto_reconnect or _closed_on_purpose or session_id == "" or code == _TAKEN_OVER
+			or _last_state != WebSocketPeer.STATE_CLOSED):
+		return
+	_reconnect_attempt += 1
+	_reconnect_in = minf(pow(2.0, _reconnect_attempt - 1), _MAX_RECONNECT_DELAY)
 
 
 func _send(message: Dictionary) -> Error:
@@ -182,6 +233,7 @@ func _handle_text(text: String) -> void:
 	var turn_id: String = str(message.get("turn_id", ""))
 	match str(message.get("type", "")):
 		"session_started":
+			_reconnect_attempt = 0
 			session_id = str(message.get("session_id", ""))
 			session_started.emit(session_id, bool(message.get("resumed", false)))
 		"get_agent_state":
@@ -237,8 +289,11 @@ func _on_turn_finished(agent_id: String, turn_id: String, message: Dictionary) -
 	var turn := _take_turn(agent_id, turn_id)
 	var finish_reason: String = str(message.get("finish_reason", ""))
 	turn_finished.emit(agent_id, turn_id, finish_reason, message)
-	# A turn that made tool calls is confirmed by send_tool_results.
-	if auto_confirm_turns and finish_reason != "tool_calls":
+	if finish_reason == "tool_calls":
+		# The game's send_tool_results confirms this turn.
+		tool_calls_requested.emit(agent_id, turn_id, _tool_calls(turn["tags"]))
+	elif auto_confirm_turns and turn["started"]:
+		# A turn that ended before it started (a state timeout) showed nothing to confirm.
 		send_turn_result(agent_id, turn_id, turn["tags"], false)
 
 
@@ -251,6 +306,18 @@ func _on_turn_interrupted(agent_id: String, turn_id: String, message: Dictionary
 		if turn["open"] != null and turn["open"]["content"] != "":
 			tags.append(turn["open"])
 		send_turn_result(agent_id, turn_id, tags, true)
+
+
+## The tool_call tags of a turn as calls with parsed arguments.
+func _tool_calls(tags: Array) -> Array:
+	var calls := []
+	for tag in tags:
+		if tag["tag"] != "tool_call":
+			continue
+		var arguments = JSON.parse_string(tag["content"])
+		calls.append({"call_id": str(tag["attributes"].get("call_id", "")), "name": str(tag["attributes"].get("name", "")),
+			"arguments": arguments if typeof(arguments) == TYPE_DICTIONARY else {}})
+	return calls
 
 
 func _answer_state(agent_id: String, request_id: String) -> void:

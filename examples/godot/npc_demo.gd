@@ -11,6 +11,7 @@ const AGENT_ID := "brom"
 ## The game's own world; Brom's spec is built from it before every turn, so he always knows the current state.
 var world := {"time": "night", "weather": "rain", "gate": "closed"}
 var brom_mood := "irritated"
+var brom_inventory := ["spear", "gate key", "lantern"]
 
 var client: AgentClient
 var bubble: Label
@@ -34,6 +35,8 @@ func _ready() -> void:
 	client.turn_interrupted.connect(_on_turn_interrupted)
 	client.turn_finished.connect(_on_turn_finished)
 	client.error_received.connect(_on_error_received)
+	client.tool_calls_requested.connect(_on_tool_calls_requested)
+	client.reconnecting.connect(_on_reconnecting)
 	status.text = "Connecting to %s ..." % client.url
 	client.connect_to_server()
 
@@ -49,13 +52,17 @@ func _brom_spec(_agent_id: String) -> Dictionary:
 		"mood": brom_mood,
 		"location": "north gate",
 		"world_state": world,
-		"inventory": ["spear", "gate key"],
+		"inventory": brom_inventory,
 		"instructions": "Keep answers under three sentences.",
 		"output_tags": [
 			{"name": "speech", "description": "Words spoken aloud"},
 			{"name": "emotion", "description": "Current emotion", "values": ["neutral", "angry", "happy", "suspicious"]},
 			{"name": "action", "description": "A body action", "self_closing": true,
 				"attributes": {"name": ["wave", "draw_sword", "open_gate", "close_gate"]}},
+		],
+		"tools": [
+			{"name": "check_inventory", "description": "Look for an item in Brom's pack",
+				"parameters": {"type": "object", "properties": {"item": {"type": "string"}}}},
 		],
 	}
 
@@ -72,6 +79,7 @@ func _on_session_started(session_id: String, resumed: bool) -> void:
 
 
 func _on_connection_closed(code: int, reason: String) -> void:
+	# The client reconnects by itself (auto_reconnect), resuming the session.
 	status.text = "Disconnected (%d %s). Is the server running?" % [code, reason]
 
 
@@ -124,6 +132,25 @@ func _on_turn_interrupted(agent_id: String, turn_id: String, reason: String, _by
 func _on_turn_finished(agent_id: String, _turn_id: String, finish_reason: String, details: Dictionary) -> void:
 	if agent_id == AGENT_ID and finish_reason == "error":
 		status.text = "Brom says nothing (%s)." % details.get("error", {}).get("code", "error")
+
+
+## Brom wants to use his tools ("check inventory for the gate key"): run every call, answer them all at once.
+func _on_tool_calls_requested(agent_id: String, turn_id: String, calls: Array) -> void:
+	var results := []
+	for tool_call in calls:
+		if tool_call["name"] == "check_inventory":
+			var item := str(tool_call["arguments"].get("item", ""))
+			status.text = "*Brom rummages in his pack for the %s.*" % item
+			results.append({"call_id": tool_call["call_id"], "name": tool_call["name"],
+				"output": {"item": item, "found": item in brom_inventory}, "is_error": false})
+		else:
+			results.append({"call_id": tool_call["call_id"], "name": tool_call["name"],
+				"output": "no such tool", "is_error": true})
+	client.send_tool_results(agent_id, turn_id, results)
+
+
+func _on_reconnecting(_session_id: String, attempt: int) -> void:
+	status.text = "Reconnecting (attempt %d); Brom will remember you." % attempt
 
 
 func _on_error_received(code: String, message: String, _details: Dictionary) -> void:

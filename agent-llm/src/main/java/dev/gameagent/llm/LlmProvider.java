@@ -11,6 +11,10 @@ import dev.gameagent.core.llm.LlmClient;
  * <p>The built-in providers are {@code openai} (any OpenAI-compatible endpoint) and {@code offline}
  * (the deterministic default model). {@link LlmClients#create} calls {@link #create} at most once per
  * routing client, lazily, and closes the result on shutdown if it is {@link AutoCloseable}.
+ *
+ * <p>{@code docs/llm.md} ("Writing a custom adapter") states the rules a client must keep; the
+ * abstract {@code dev.gameagent.llm.testing.LlmClientContract} in this module's test-jar checks them
+ * against yours.
  */
 public interface LlmProvider {
 

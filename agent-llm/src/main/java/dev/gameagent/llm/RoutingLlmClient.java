@@ -6,7 +6,6 @@ import dev.gameagent.core.llm.LlmClient;
 import dev.gameagent.core.llm.LlmException;
 import dev.gameagent.core.llm.LlmRequest;
 import dev.gameagent.core.llm.LlmStreamHandler;
-import dev.gameagent.llm.internal.FailedCalls;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -70,7 +69,7 @@ public final class RoutingLlmClient implements LlmClient, AutoCloseable {
       client = clientFor(name);
     } catch (LlmException e) {
       log.warn("LLM request refused: {}", e.getMessage());
-      return FailedCalls.deliverLater(handler, e, failures);
+      return FailedCall.deliverLater(handler, e, failures);
     }
     return client.stream(request, handler);
   }

@@ -36,6 +36,16 @@ final class EchoAnswer {
     return pieces;
   }
 
+  /** The prompt's size in words, the echo model's idea of prompt tokens. */
+  static int promptWords(LlmRequest request) {
+    int words = 0;
+    for (ChatMessage message : request.messages()) {
+      String content = message.content().strip();
+      words += content.isEmpty() ? 0 : content.split("\\s+").length;
+    }
+    return words;
+  }
+
   /** The event's text, else (a continuation turn has no event) the last user message. */
   private static String heardText(LlmRequest request) {
     if (request.options().get(LlmRequest.OPTION_ACTIVE_EVENT) instanceof InteractionEvent event) {

@@ -31,6 +31,9 @@ final class EchoCall implements LlmCall {
   private static final Logger log = LoggerFactory.getLogger(EchoCall.class);
 
   private final List<String> pieces;
+  /** When not null, the call fails with it at its first step instead of answering. */
+  private final LlmException failure;
+  private final LlmCompletion completion;
   private final LlmStreamHandler handler;
   private final ScheduledExecutorService scheduler;
   private final long delayNanos;
@@ -44,9 +47,11 @@ final class EchoCall implements LlmCall {
   private int next;
   private volatile Future<?> pending;
 
-  EchoCall(List<String> pieces, LlmStreamHandler handler, ScheduledExecutorService scheduler, Duration delay,
-      Consumer<EchoCall> onOver) {
+  EchoCall(List<String> pieces, LlmCompletion completion, LlmException failure, LlmStreamHandler handler,
+      ScheduledExecutorService scheduler, Duration delay, Consumer<EchoCall> onOver) {
     this.pieces = List.copyOf(pieces);
+    this.completion = completion;
+    this.failure = failure;
     this.handler = handler;
     this.scheduler = scheduler;
     this.delayNanos = delay.toNanos();
@@ -73,17 +78,22 @@ final class EchoCall implements LlmCall {
     onOver.accept(this);
   }
 
-  /** One step: the next piece, or the completion after the last piece. */
+  /** One step: the failure, the next piece, or the completion after the last piece. */
   private void step() {
     synchronized (lock) {
       if (cancelled || finished) {
+        return;
+      }
+      if (failure != null) {
+        // Reported like every other callback: later, on the stream thread, never thrown from stream().
+        fail(failure);
         return;
       }
       if (next == pieces.size()) {
         finished = true;
         onOver.accept(this);
         try {
-          handler.onComplete(new LlmCompletion("stop", null));
+          handler.onComplete(completion);
         } catch (RuntimeException e) {
           log.warn("stream handler threw from onComplete; ignored", e);
         }

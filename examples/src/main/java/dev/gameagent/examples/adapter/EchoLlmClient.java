@@ -2,10 +2,14 @@ package dev.gameagent.examples.adapter;
 
 import dev.gameagent.core.llm.LlmCall;
 import dev.gameagent.core.llm.LlmClient;
+import dev.gameagent.core.llm.LlmCompletion;
 import dev.gameagent.core.llm.LlmException;
 import dev.gameagent.core.llm.LlmRequest;
 import dev.gameagent.core.llm.LlmStreamHandler;
+import dev.gameagent.core.llm.ModelNotFoundException;
+import dev.gameagent.core.llm.Usage;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,7 +30,16 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
  *   <li>After {@link LlmCall#cancel()} returns, the handler hears nothing more, not even a terminal
  *       call: the engine cancels when a newer event interrupts the NPC, and a late word would be
  *       spoken over the new answer.
+ *   <li>A failure is an {@link LlmException} subclass delivered to {@code onError} on the client's
+ *       thread, never thrown from {@code stream}: a request for a model other than {@code echo}
+ *       fails with {@link ModelNotFoundException} (status 404), which the server reports to the game
+ *       as {@code llm_error}.
+ *   <li>{@code onComplete} carries a normalized finish reason ({@code stop}) and, when the model
+ *       counts tokens, their {@link Usage}: this one counts the prompt's words and its own pieces.
  * </ul>
+ *
+ * <p>{@code dev.gameagent.llm.testing.LlmClientContract} in agent-llm's test-jar checks all of this;
+ * {@code EchoLlmClientContractTest} runs it against this class.</p>
  *
  * <p>Thread-safe: one client serves every turn of every session on one daemon thread. Close it to
  * stop that thread; calls still streaming then end with {@code onError}, on the closing thread.
@@ -68,10 +81,26 @@ public final class EchoLlmClient implements LlmClient, AutoCloseable {
     if (scheduler.isShutdown()) {
       throw new IllegalStateException("EchoLlmClient is closed");
     }
-    EchoCall call = new EchoCall(EchoAnswer.pieces(request), handler, scheduler, delayPerWord, live::remove);
+    LlmException refusal = refusal(request);
+    List<String> pieces = refusal == null ? EchoAnswer.pieces(request) : List.of();
+    // The finish reason is normalized (stop, length, tool_calls, content_filter); a token is a piece here.
+    LlmCompletion completion = new LlmCompletion("stop", new Usage(EchoAnswer.promptWords(request), pieces.size()));
+    EchoCall call = new EchoCall(pieces, completion, refusal, handler, scheduler, delayPerWord, live::remove);
     live.add(call);
     call.start();
     return call;
+  }
+
+  /**
+   * Why the echo model cannot serve {@code request}, or null. A real adapter maps its provider's
+   * failures the same way, to the {@link LlmException} subclass that tells the caller what to do:
+   * here a spec's {@code llm.model} naming another model is the provider's 404.
+   */
+  private static LlmException refusal(LlmRequest request) {
+    if (request.model() != null && !request.model().equals(NAME)) {
+      return new ModelNotFoundException("the echo adapter serves only the model '" + NAME + "', not '" + request.model() + "'", 404);
+    }
+    return null;
   }
 
   @Override

@@ -9,13 +9,19 @@ import dev.gameagent.core.InteractionEvent;
 import dev.gameagent.core.OutputTag;
 import dev.gameagent.core.llm.ChatMessage;
 import dev.gameagent.core.llm.LlmCall;
+import dev.gameagent.core.llm.LlmCompletion;
+import dev.gameagent.core.llm.LlmException;
 import dev.gameagent.core.llm.LlmRequest;
+import dev.gameagent.core.llm.LlmStreamHandler;
+import dev.gameagent.core.llm.ModelNotFoundException;
+import dev.gameagent.core.llm.Usage;
 import dev.gameagent.llm.LlmConfig;
 import dev.gameagent.llm.LlmProvider;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -225,6 +231,69 @@ class EchoLlmClientTest {
     assertThatThrownBy(() -> slow.stream(request("hi", null), new RecordingHandler()))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("EchoLlmClient is closed");
+  }
+
+  @Test
+  void aSpecNamingAnotherModelFailsWithModelNotFoundOnTheStreamThread() {
+    CompletableFuture<LlmException> error = new CompletableFuture<>();
+    CompletableFuture<Thread> errorThread = new CompletableFuture<>();
+    LlmRequest forGpt = request("hi", null).newBuilder().model("gpt-4o").build();
+
+    client.stream(forGpt, new LlmStreamHandler() {
+      @Override
+      public void onText(String delta) {
+        error.completeExceptionally(new AssertionError("text before the failure: " + delta));
+      }
+
+      @Override
+      public void onComplete(LlmCompletion completion) {
+        error.completeExceptionally(new AssertionError("completed: " + completion));
+      }
+
+      @Override
+      public void onError(LlmException e) {
+        errorThread.complete(Thread.currentThread());
+        error.complete(e);
+      }
+    });
+
+    assertThat(error).succeedsWithin(Duration.ofSeconds(20)).isInstanceOfSatisfying(ModelNotFoundException.class, e -> {
+      assertThat(e.status()).isEqualTo(404);
+      assertThat(e.retryable()).isFalse();
+      assertThat(e.getMessage()).isEqualTo("the echo adapter serves only the model 'echo', not 'gpt-4o'");
+    });
+    assertThat(errorThread.join()).isNotSameAs(Thread.currentThread());
+  }
+
+  @Test
+  void aSpecNamingTheEchoModelIsServed() {
+    RecordingHandler handler = new RecordingHandler();
+
+    client.stream(request("hi", null).newBuilder().model("echo").build(), handler);
+
+    handler.awaitTerminal();
+    assertThat(handler.trace).last().isEqualTo("complete:stop");
+  }
+
+  @Test
+  void completionReportsUsageAsPromptWordsAndStreamedPieces() {
+    CompletableFuture<LlmCompletion> done = new CompletableFuture<>();
+
+    // Prompt: "You are Brom." and "player: one two" are 6 words; the answer is 5 pieces.
+    client.stream(request("one two", null), new LlmStreamHandler() {
+      @Override
+      public void onComplete(LlmCompletion completion) {
+        done.complete(completion);
+      }
+
+      @Override
+      public void onError(LlmException e) {
+        done.completeExceptionally(e);
+      }
+    });
+
+    assertThat(done).succeedsWithin(Duration.ofSeconds(20))
+        .isEqualTo(new LlmCompletion("stop", new Usage(6, 6)));
   }
 
   @Test
