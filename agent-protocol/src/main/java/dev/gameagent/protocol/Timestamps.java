@@ -9,8 +9,10 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.chrono.IsoChronology;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.ResolverStyle;
 import java.time.temporal.TemporalAccessor;
 
 /**
@@ -34,14 +36,17 @@ final class Timestamps {
   /**
    * A local date-time with an optional offset and an optional zone id in brackets. Unlike
    * {@link DateTimeFormatter#ISO_DATE_TIME}, a zone id alone ({@code 2024-01-15T12:00:00[Europe/Paris]})
-   * is accepted too.
+   * is accepted too. Strict like it, so an impossible date ({@code 2023-02-29}, hour 24) is an error
+   * rather than silently moved to a nearby one.
    */
   private static final DateTimeFormatter DATE_TIME = new DateTimeFormatterBuilder()
       .parseCaseInsensitive()
       .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
       .optionalStart().appendOffsetId().optionalEnd()
       .optionalStart().appendLiteral('[').parseCaseSensitive().appendZoneRegionId().appendLiteral(']').optionalEnd()
-      .toFormatter();
+      .toFormatter()
+      .withResolverStyle(ResolverStyle.STRICT)
+      .withChronology(IsoChronology.INSTANCE);
 
   private Timestamps() {}
 
