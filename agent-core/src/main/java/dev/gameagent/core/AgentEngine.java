@@ -45,6 +45,9 @@ public final class AgentEngine implements AutoCloseable {
   private final PromptBuilder promptBuilder;
   private final Duration stateTimeout;
   private final Duration streamIdleTimeout;
+  /** The timeouts in nanoseconds, for the timers: a duration too long to count so (some 292 years) is never. */
+  private final long stateTimeoutNanos;
+  private final long streamIdleTimeoutNanos;
   private final int maxToolContinuations;
   private final int maxHistoryEntries;
   private final LogStore logStore;
@@ -60,6 +63,8 @@ public final class AgentEngine implements AutoCloseable {
     this.promptBuilder = builder.promptBuilder != null ? builder.promptBuilder : PromptBuilder.defaults();
     this.stateTimeout = builder.stateTimeout;
     this.streamIdleTimeout = builder.streamIdleTimeout;
+    this.stateTimeoutNanos = saturatedNanos(stateTimeout);
+    this.streamIdleTimeoutNanos = saturatedNanos(streamIdleTimeout);
     this.maxToolContinuations = builder.maxToolContinuations;
     this.maxHistoryEntries = builder.maxHistoryEntries;
     this.logStore = new GuardedLogStore(builder.logStore);
@@ -129,6 +134,14 @@ public final class AgentEngine implements AutoCloseable {
     return streamIdleTimeout;
   }
 
+  long stateTimeoutNanos() {
+    return stateTimeoutNanos;
+  }
+
+  long streamIdleTimeoutNanos() {
+    return streamIdleTimeoutNanos;
+  }
+
   int maxToolContinuations() {
     return maxToolContinuations;
   }
@@ -186,6 +199,14 @@ public final class AgentEngine implements AutoCloseable {
     }
   }
 
+  private static long saturatedNanos(Duration duration) {
+    try {
+      return duration.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
   private static ScheduledExecutorService newTimer() {
     ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, runnable -> {
       Thread thread = new Thread(runnable, "game-agent-timer");
@@ -223,7 +244,10 @@ public final class AgentEngine implements AutoCloseable {
       return this;
     }
 
-    /** How long a turn waits for {@link AgentStateProvider}; default 5 s. */
+    /**
+     * How long a turn waits for {@link AgentStateProvider}; default 5 s. A duration too long to
+     * count in nanoseconds (such as {@code ChronoUnit.FOREVER.getDuration()}) means no timeout.
+     */
     public Builder stateTimeout(Duration timeout) {
       this.stateTimeout = positive(timeout, "stateTimeout");
       return this;
@@ -234,6 +258,8 @@ public final class AgentEngine implements AutoCloseable {
      * completion or an error) before it gives up on the client: the turn then finishes with
      * {@code llm_error} and the call is cancelled. A guard against a client that hangs without
      * failing, so no turn streams forever; default 5 minutes, well above a provider's own timeouts.
+     * A duration too long to count in nanoseconds (such as {@code ChronoUnit.FOREVER.getDuration()})
+     * turns the guard off.
      */
     public Builder streamIdleTimeout(Duration timeout) {
       this.streamIdleTimeout = positive(timeout, "streamIdleTimeout");

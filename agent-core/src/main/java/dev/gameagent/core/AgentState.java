@@ -318,7 +318,7 @@ final class AgentState {
    * unanswered: a provider that answers at once costs no timer.
    */
   private void scheduleStateTimeout(Turn turn) {
-    long left = engine.stateTimeout().toNanos() - (System.nanoTime() - turn.acceptedNanos);
+    long left = engine.stateTimeoutNanos() - (System.nanoTime() - turn.acceptedNanos);
     try {
       turn.stateTimeout = engine.scheduler().schedule(
           () -> engine.continueAfterState(() -> onStateTimeout(turn)), Math.max(0, left), TimeUnit.NANOSECONDS);
@@ -366,7 +366,7 @@ final class AgentState {
     turn.phase = Turn.Phase.STREAMING;
     turn.slot = history.reserve();
     turn.lastLlmCallbackNanos = System.nanoTime();
-    scheduleIdleWatchdog(turn, engine.streamIdleTimeout().toNanos());
+    scheduleIdleWatchdog(turn, engine.streamIdleTimeoutNanos());
     engine.logStore().llmRequest(session.id(), agentId, turn.id, request);
     Connection connection = turn.connection;
     long stateMs = millisSince(turn, turn.stateNanos);
@@ -667,7 +667,7 @@ final class AgentState {
   private void onIdleWatchdog(Turn turn) {
     synchronized (lock) {
       if (turn.phase == Turn.Phase.STREAMING) {
-        long timeout = engine.streamIdleTimeout().toNanos();
+        long timeout = engine.streamIdleTimeoutNanos();
         long idle = System.nanoTime() - turn.lastLlmCallbackNanos;
         if (idle < timeout) {
           scheduleIdleWatchdog(turn, timeout - idle);

@@ -8,6 +8,7 @@ import dev.gameagent.core.testing.ScriptedLlmClient;
 import dev.gameagent.core.testing.ScriptedStateProvider;
 import dev.gameagent.core.testing.TurnRecorder;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -53,6 +54,25 @@ class AgentEngineTest {
       session.interact("mira", InteractionEvent.of("e-4", "player", "b"));
 
       assertThat(session.newEventId()).isNotIn(generated, "e-2", "e-4", "e-5").isEqualTo("e-6");
+    }
+  }
+
+  /** A game that never wants a timeout gives a huge one; it must not overflow when counted in nanoseconds. */
+  @Test
+  void timeoutsTooLongToCountInNanosecondsMeanNever() {
+    Duration forever = ChronoUnit.FOREVER.getDuration();
+    try (AgentEngine engine = AgentEngine.builder().llmClient(new InstantLlmClient("<speech>Hi</speech>"))
+        .stateTimeout(forever).streamIdleTimeout(forever).build()) {
+      ScriptedStateProvider state = ScriptedStateProvider.manual();
+      TurnRecorder recorder = new TurnRecorder();
+      GameSession session = engine.openSession(null, state, recorder);
+
+      String turnId = session.interact("brom", InteractionEvent.of(session.newEventId(), "player", "Hello"));
+      state.next().answer(BROM);
+
+      assertThat(recorder.nextTerminal(turnId)).isInstanceOfSatisfying(TurnEvent.Finished.class,
+          finished -> assertThat(finished.finishReason()).isEqualTo("stop"));
+      assertThat(session.activeTurnCount()).isZero();
     }
   }
 
