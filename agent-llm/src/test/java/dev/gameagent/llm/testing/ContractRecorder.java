@@ -82,10 +82,11 @@ class ContractRecorder implements LlmStreamHandler {
       if (!callback.terminal() && (callback.text() == null || callback.text().isEmpty())) {
         breaches.add("empty " + callback.kind() + " delta");
       }
+      // Recorded before it counts as terminal: awaitTerminal() must find it once it sees the flag.
+      callbacks.add(callback);
       if (callback.terminal()) {
         terminated = true;
       }
-      callbacks.add(callback);
       react(callback);
     } finally {
       inside.decrementAndGet();
