@@ -172,7 +172,7 @@ public final class AgentEngine implements AutoCloseable {
       stateExecutor.execute(continuation);
     } catch (RejectedExecutionException e) {
       continuation.run();
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) {
       UserCodeFailures.rethrowIfFatal(e);
       log.warn("state executor failed to take a task; running it on this thread", e);
       continuation.run();
@@ -192,7 +192,7 @@ public final class AgentEngine implements AutoCloseable {
     try {
       String model = llmClient.modelFor(request);
       return model != null ? model : llmClient.name();
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) {
       UserCodeFailures.rethrowIfFatal(e);
       log.warn("LlmClient.modelFor failed", e);
       return request.model() != null ? request.model() : "unknown";

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * checks, under the lock, that its turn has not ended, so nothing is reported after a terminal
  * event. The only calls made under the lock are the tag parser and prompt builder (pure), the
  * {@link LogStore} (documented as non-blocking) and the scheduler. Whatever code the engine does not
- * own throws, an {@link Error} included, ends at most the turn at hand (see {@link UserCodeFailures}).
+ * own throws, an {@link Error} or a checked exception included, ends at most the turn at hand (see
+ * {@link UserCodeFailures}).
  */
 final class AgentState {
   private static final Logger log = LoggerFactory.getLogger(GameSession.class);
@@ -355,7 +356,7 @@ final class AgentState {
     try {
       prompt = engine.promptBuilder().build(spec, history.promptView(turn.activeEntry), turn.activeEntry);
       turn.parser = SpecTagParsers.forSpec(spec, turn.id, relay);
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) {
       UserCodeFailures.rethrowIfFatal(e);
       log.warn("prompt failed session={} agent={} turn={}", session.id(), agentId, turn.id, e);
       finish(turn, "error", null, new TurnEvent.TurnError(ErrorCode.INTERNAL, "could not build the prompt", null), false);
@@ -475,7 +476,7 @@ final class AgentState {
     CompletionStage<AgentSpec> stage;
     try {
       stage = Objects.requireNonNull(provider.requestState(request), "requestState returned null");
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) {
       UserCodeFailures.rethrowIfFatal(e);
       onState(turn, null, e);
       return;
@@ -567,7 +568,7 @@ final class AgentState {
     if (stage instanceof CompletableFuture<?> future) {
       try {
         future.cancel(false);
-      } catch (RuntimeException | Error e) {
+      } catch (Throwable e) {
         UserCodeFailures.rethrowIfFatal(e);
         log.debug("state stage not cancellable session={} agent={} stage={}", session.id(), agentId, stage.getClass().getName());
       }
@@ -589,7 +590,7 @@ final class AgentState {
     } catch (LlmException e) {
       onLlmError(turn, e);
       return;
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) {
       UserCodeFailures.rethrowIfFatal(e);
       onInternalError(turn, "LlmClient.stream", e);
       return;
@@ -806,7 +807,7 @@ final class AgentState {
   private void cancelQuietly(LlmCall call) {
     try {
       call.cancel();
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) {
       UserCodeFailures.rethrowIfFatal(e);
       log.warn("LLM call cancel failed session={} agent={}", session.id(), agentId, e);
     }

@@ -297,7 +297,7 @@ public final class GameSession {
     }
     try {
       target.listener.onEvent(event);
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) {
       UserCodeFailures.rethrowIfFatal(e);
       log.warn("turn listener failed session={} agent={} turn={} event={}",
           id, event.agentId(), event.turnId(), event.getClass().getSimpleName(), e);

@@ -5,8 +5,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link LogStore} wrapper that logs and swallows the store's exceptions (and errors, see
- * {@link UserCodeFailures}), so a failing disk never breaks a turn.
+ * A {@link LogStore} wrapper that logs and swallows whatever the store throws (errors and checked
+ * exceptions included, see {@link UserCodeFailures}), so a failing disk never breaks a turn.
  */
 final class GuardedLogStore implements LogStore {
   private static final Logger log = LoggerFactory.getLogger(GuardedLogStore.class);
@@ -21,7 +21,7 @@ final class GuardedLogStore implements LogStore {
   public void historyAppended(String sessionId, String agentId, HistoryEntry entry) {
     try {
       delegate.historyAppended(sessionId, agentId, entry);
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) {
       UserCodeFailures.rethrowIfFatal(e);
       log.warn("log store failed on historyAppended session={} agent={}", sessionId, agentId, e);
     }
@@ -31,7 +31,7 @@ final class GuardedLogStore implements LogStore {
   public void llmRequest(String sessionId, String agentId, String turnId, LlmRequest request) {
     try {
       delegate.llmRequest(sessionId, agentId, turnId, request);
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) {
       UserCodeFailures.rethrowIfFatal(e);
       log.warn("log store failed on llmRequest session={} agent={} turn={}", sessionId, agentId, turnId, e);
     }
@@ -41,7 +41,7 @@ final class GuardedLogStore implements LogStore {
   public void turnEnded(String sessionId, TurnEvent terminal) {
     try {
       delegate.turnEnded(sessionId, terminal);
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) {
       UserCodeFailures.rethrowIfFatal(e);
       log.warn("log store failed on turnEnded session={} agent={} turn={}",
           sessionId, terminal.agentId(), terminal.turnId(), e);
@@ -52,7 +52,7 @@ final class GuardedLogStore implements LogStore {
   public void agentReset(String sessionId, String agentId) {
     try {
       delegate.agentReset(sessionId, agentId);
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) {
       UserCodeFailures.rethrowIfFatal(e);
       log.warn("log store failed on agentReset session={} agent={}", sessionId, agentId, e);
     }
@@ -62,7 +62,7 @@ final class GuardedLogStore implements LogStore {
   public void sessionClosed(String sessionId) {
     try {
       delegate.sessionClosed(sessionId);
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) {
       UserCodeFailures.rethrowIfFatal(e);
       log.warn("log store failed on sessionClosed session={}", sessionId, e);
     }

@@ -3,8 +3,10 @@ package dev.gameagent.core;
 /**
  * How the engine treats a failure thrown by code it does not own (a listener, a state provider, an
  * LLM client, a token counter, a log store): an {@link Error} such as an {@code AssertionError} or a
- * {@code NoClassDefFoundError} is handled like a runtime exception, so it cannot leave a turn without
- * its terminal event; only a {@link VirtualMachineError} (out of memory, stack overflow) is let through.
+ * {@code NoClassDefFoundError}, and a checked exception that code in a language without checked
+ * exceptions (Kotlin, Scala) throws, are handled like a runtime exception, so none can leave a turn
+ * without its terminal event; only a {@link VirtualMachineError} (out of memory, stack overflow) is
+ * let through. Hence the engine catches {@code Throwable} at those calls and passes it here first.
  */
 final class UserCodeFailures {
   private UserCodeFailures() {}

@@ -9,6 +9,7 @@ import dev.gameagent.core.llm.LlmCompletion;
 import dev.gameagent.core.llm.LlmRequest;
 import dev.gameagent.core.llm.LlmStreamHandler;
 import dev.gameagent.core.testing.TurnRecorder;
+import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -128,6 +129,44 @@ class GameSessionUserCodeTest {
         });
 
     assertThat(trace).isEqualTo("Started TagOpen TagChunk TagChunk TagClose Finished(stop)");
+  }
+
+  /** Kotlin has no checked exceptions, so a Kotlin listener or provider may throw an IOException at us. */
+  @Test
+  void listenerThrowingACheckedExceptionLosesNoEventOfAClientOnABareThread() {
+    LlmClient client = (request, handler) -> {
+      onBareThread(() -> {
+        handler.onText("<speech>Hi");
+        handler.onText(" there.</speech>");
+        handler.onComplete(new LlmCompletion("stop", null));
+      });
+      return NO_OP;
+    };
+
+    String trace = twoTurns(AgentEngine.builder().llmClient(client), answering(),
+        recorder -> event -> {
+          recorder.onEvent(event);
+          if (event instanceof TurnEvent.TagOpen) {
+            throw sneaky(new IOException("save file locked"));
+          }
+        });
+
+    assertThat(trace).isEqualTo("Started TagOpen TagChunk TagChunk TagClose Finished(stop)");
+  }
+
+  @Test
+  void stateProviderThrowingACheckedExceptionEndsTheTurn() {
+    AtomicInteger requests = new AtomicInteger();
+    AgentStateProvider provider = request -> {
+      if (requests.getAndIncrement() == 0) {
+        throw sneaky(new IOException("world file unreadable"));
+      }
+      return CompletableFuture.completedFuture(BROM);
+    };
+
+    String trace = twoTurns(AgentEngine.builder().llmClient(instant()), provider, recorder -> recorder);
+
+    assertThat(trace).isEqualTo("Finished(error/internal)");
   }
 
   @Test
@@ -288,6 +327,12 @@ class GameSessionUserCodeTest {
       handler.onComplete(new LlmCompletion("stop", null));
       return NO_OP;
     };
+  }
+
+  /** Throws {@code failure} unchecked, as code in a language without checked exceptions does. */
+  @SuppressWarnings("unchecked")
+  private static <T extends Throwable> RuntimeException sneaky(Throwable failure) throws T {
+    throw (T) failure;
   }
 
   /** Runs {@code work} on a new thread whose uncaught failures are recorded, like a client's bare I/O thread. */
