@@ -254,8 +254,8 @@ public final class AgentEngine implements AutoCloseable {
     }
 
     /**
-     * How long a streaming turn waits for its {@link LlmClient} to call back (a text delta, the
-     * completion or an error) before it gives up on the client: the turn then finishes with
+     * How long a streaming turn waits for its {@link LlmClient} to call back (a text or reasoning
+     * delta, the completion or an error) before it gives up on the client: the turn then finishes with
      * {@code llm_error} and the call is cancelled. A guard against a client that hangs without
      * failing, so no turn streams forever; default 5 minutes, well above a provider's own timeouts.
      * A duration too long to count in nanoseconds (such as {@code ChronoUnit.FOREVER.getDuration()})

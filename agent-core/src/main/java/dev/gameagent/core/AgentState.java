@@ -626,6 +626,15 @@ final class AgentState {
     drain();
   }
 
+  /** A reasoning delta: nothing to report, but the client is not silent. */
+  void onLlmReasoning(Turn turn) {
+    synchronized (lock) {
+      if (turn.phase == Turn.Phase.STREAMING) {
+        turn.lastLlmCallbackNanos = System.nanoTime();
+      }
+    }
+  }
+
   void onLlmComplete(Turn turn, LlmCompletion completion) {
     synchronized (lock) {
       // A turn the flush ended (a tool call stop, a parser failure) has its events queued: drained below.

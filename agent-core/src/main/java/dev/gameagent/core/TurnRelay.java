@@ -32,6 +32,12 @@ final class TurnRelay implements LlmStreamHandler, TagListener {
     }
   }
 
+  /** Reasoning is not part of the answer, but it shows the model is alive (see the idle watchdog). */
+  @Override
+  public void onReasoning(String delta) {
+    agent.onLlmReasoning(turn);
+  }
+
   @Override
   public void onComplete(LlmCompletion completion) {
     try {

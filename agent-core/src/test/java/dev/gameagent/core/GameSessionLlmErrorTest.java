@@ -6,7 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.gameagent.core.llm.AuthenticationException;
 import dev.gameagent.core.llm.BadResponseException;
+import dev.gameagent.core.llm.LlmClient;
+import dev.gameagent.core.llm.LlmCompletion;
 import dev.gameagent.core.llm.LlmException;
+import dev.gameagent.core.llm.LlmStreamHandler;
 import dev.gameagent.core.llm.LlmTimeoutException;
 import dev.gameagent.core.llm.RateLimitedException;
 import dev.gameagent.core.llm.ServerErrorException;
@@ -16,6 +19,8 @@ import dev.gameagent.core.testing.ScriptedLlmClient;
 import dev.gameagent.core.testing.ScriptedLlmClient.Script;
 import dev.gameagent.core.testing.ScriptedStateProvider;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -129,6 +134,35 @@ class GameSessionLlmErrorTest {
     assertThat(((TurnEvent.Finished) f.events.nextTerminal(turnId)).finishReason()).isEqualTo("stop");
     assertThat(f.timer.hasPending()).isFalse(); // the turn's end stops the watchdog
     assertThat(call.cancelled()).isFalse();
+  }
+
+  /** A reasoning model thinks aloud in {@code onReasoning} before it answers: it is not silent. */
+  @Test
+  void reasoningDeltasKeepAThinkingModelWithinTheIdleTimeout() throws Exception {
+    Duration idleTimeout = Duration.ofSeconds(2);
+    CompletableFuture<LlmStreamHandler> handlers = new CompletableFuture<>();
+    LlmClient thinking = (request, handler) -> {
+      handlers.complete(handler);
+      return () -> {};
+    };
+    try (EngineFixture reasoning = new EngineFixture(ScriptedStateProvider.answering(BROM),
+        b -> b.llmClient(thinking).streamIdleTimeout(idleTimeout))) {
+      String turnId = reasoning.session.interact("brom", reasoning.event("Hello"));
+      LlmStreamHandler handler = handlers.get(10, TimeUnit.SECONDS);
+      handler.onText("<speech>Hm.");
+      long lastText = System.nanoTime();
+      // Longer than the idle timeout passes without a text delta (not synchronization: idleness needs time).
+      await().pollDelay(idleTimeout.plusMillis(500)).atMost(idleTimeout.plusSeconds(10))
+          .until(() -> System.nanoTime() - lastText > idleTimeout.plusMillis(500).toNanos());
+
+      handler.onReasoning("The stranger looks nervous; is he the one the mayor warned about?");
+      reasoning.timer.fire();
+
+      assertThat(reasoning.events.checker().terminal("brom", turnId)).as("the turn of a model that is reasoning").isNull();
+      handler.onText(" Who goes there?</speech>");
+      handler.onComplete(new LlmCompletion("stop", null));
+      assertThat(((TurnEvent.Finished) reasoning.events.nextTerminal(turnId)).finishReason()).isEqualTo("stop");
+    }
   }
 
   @Test
