@@ -86,7 +86,12 @@ public final class NpcTurns implements TurnListener {
         // The first words of an answer that was cut off were seen: they belong in the NPC's memory.
         shown.tags.add(new ConfirmedTag(shown.open.tag(), shown.open.attributes(), shown.text.toString()));
       }
-      session.confirmTurn(agentId, terminal.turnId(), shown.tags, interrupted);
+      try {
+        session.confirmTurn(agentId, terminal.turnId(), shown.tags, interrupted);
+      } catch (AgentRequestException e) {
+        // resetAgent forgets the agent's turns before their interruption arrives: nothing left to confirm.
+        log.debug("turn not confirmed agent={} turn={}: {}", agentId, terminal.turnId(), e.getMessage());
+      }
     }
     // A turn superseded by a newer event is not the NPC's last word: the newer turn will be.
     if (!(terminal instanceof TurnEvent.Interrupted i && i.reason() == TurnEvent.InterruptReason.SUPERSEDED)) {
