@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: a {@link GameSession} call does its agent's short work on the calling thread (and may
  * deliver events there). Building the prompt and starting the stream happen on the thread that
  * completes the state request, or the timer's on a timeout, unless a
- * {@linkplain Builder#stateExecutor state executor} is given. Stream callbacks run on the
- * {@link LlmClient}'s threads.
+ * {@linkplain Builder#stateExecutor state executor} is given. The stream idle watchdog ends a silent
+ * turn on the timer's thread, or on the state executor when one is given. Stream callbacks run on
+ * the {@link LlmClient}'s threads.
  */
 public final class AgentEngine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AgentEngine.class);
@@ -302,8 +303,9 @@ public final class AgentEngine implements AutoCloseable {
 
     /**
      * Where a turn continues once its state is known or has timed out: building the prompt,
-     * reporting {@link TurnEvent.Started} and calling {@link LlmClient#stream}. Default: none, so
-     * this runs on the thread that completes the {@link AgentStateProvider}'s stage (or the timer's).
+     * reporting {@link TurnEvent.Started} and calling {@link LlmClient#stream}; the stream idle
+     * watchdog's check (which may end the turn) runs here too. Default: none, so this runs on the
+     * thread that completes the {@link AgentStateProvider}'s stage (or the timer's).
      * Give one when stages complete on threads that must only do short work, such as a Netty event
      * loop. The engine does not shut it down; a task it rejects runs on the thread at hand. One
      * agent's events keep their order whatever thread delivers them.
