@@ -275,6 +275,12 @@ final class AgentState {
     }
   }
 
+  boolean hasTurn() {
+    synchronized (lock) {
+      return active != null;
+    }
+  }
+
   List<HistoryEntry> history() {
     synchronized (lock) {
       return history.entries();
