@@ -157,7 +157,9 @@ public final class ServerConfig {
 
   /**
    * The most turns one session may have at once (waiting for state or streaming); a message that
-   * would start another gets {@code limit_exceeded}.
+   * would start another gets {@code limit_exceeded}. A message for an agent that already has a turn
+   * adds none (it replaces, queues behind or is recorded beside that turn), so it is never refused
+   * for this.
    */
   public int maxTurnsPerSession() {
     return maxTurnsPerSession;
