@@ -92,6 +92,25 @@ class LlmWireTest extends EndToEndTest {
   }
 
   @Test
+  void aModelStreamKeptOpenByKeepAliveCommentsAloneEndsAtTheStreamIdleTimeout() throws Exception {
+    // Comments reset the adapter's read timeout but carry no token: only the server's setting ends the turn.
+    try (OpenAiMock chatty = new OpenAiMock(b -> b.idleTimeout(Duration.ofSeconds(1)))) {
+      start(chatty.client, b -> b.streamIdleTimeout(Duration.ofSeconds(3)));
+      WsClient c = connect();
+      SseStream commentsOnly = new SseStream().content("<speech>Well").untilClientCloses();
+      chatty.enqueue(commentsOnly);
+
+      JsonNode get = interact(c, "brom", "Tell me everything");
+      answer(c, get, BROM);
+      JsonNode finished = c.nextOfType("agent_turn_finished");
+      assertThat(finished.path("finish_reason").asText()).isEqualTo("error");
+      assertThat(finished.path("error").path("code").asText()).isEqualTo("llm_error");
+      assertThat(finished.path("error").path("message").asText()).isEqualTo("the model sent nothing for 3000 ms");
+      assertThat(commentsOnly.awaitClientClosed()).isTrue();
+    }
+  }
+
+  @Test
   void notificationAndConfirmedPartialTurnReachTheNextPromptButUnconfirmedTextDoesNot() {
     start(mock.client);
     WsClient c = connect();
