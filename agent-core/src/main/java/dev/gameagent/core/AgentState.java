@@ -276,6 +276,12 @@ final class AgentState {
     }
   }
 
+  boolean hasTurn() {
+    synchronized (lock) {
+      return active != null;
+    }
+  }
+
   List<HistoryEntry> history() {
     synchronized (lock) {
       return history.entries();

@@ -263,6 +263,20 @@ public final class GameSession {
     return activeTurns.get();
   }
 
+  /**
+   * Whether the agent has a turn now, waiting for its state or streaming (a queued event only ever
+   * waits behind such a turn); false for an unknown agent. While it has one, an interaction event
+   * or tool results for the agent replace, queue behind, or record beside that turn and never add
+   * a second one at once, so a server can count them out of a limit on concurrent turns.
+   *
+   * <p>A snapshot: the turn may end on another thread right after this returns. Cheap, never
+   * blocks on the LLM or the state provider.
+   */
+  public boolean hasTurn(String agentId) {
+    AgentState agent = agents.get(Objects.requireNonNull(agentId, "agentId == null"));
+    return agent != null && agent.hasTurn();
+  }
+
   /** A snapshot of the agent's history, oldest first; empty for an unknown agent. */
   public List<HistoryEntry> history(String agentId) {
     AgentState agent = agents.get(Objects.requireNonNull(agentId, "agentId == null"));

@@ -158,6 +158,38 @@ class GameSessionTurnTest {
   }
 
   @Test
+  void hasTurnWhileATurnWaitsForStateOrStreamsAndAQueuedEventWaitsBehindIt() {
+    assertThat(f.session.hasTurn("brom")).as("unknown agent").isFalse();
+    f.session.notify(List.of("brom"), f.event("thunder"));
+    assertThat(f.session.hasTurn("brom")).as("history only").isFalse();
+
+    f.llm.enqueue(EngineFixture.pausedSpeech("One"));
+    String first = f.session.interact("brom", f.event("one"));
+    assertThat(f.session.hasTurn("brom")).as("waiting for state").isTrue();
+    assertThat(f.session.hasTurn("mira")).isFalse();
+    f.answerState(BROM);
+    Call call = f.llm.awaitCall(0);
+    await().until(call::paused);
+    assertThat(f.session.hasTurn("brom")).as("streaming").isTrue();
+
+    // The queued event starts as the first turn ends: the agent has a turn throughout.
+    f.llm.enqueue(Script.of("<speech>Two.</speech>"));
+    String queued = f.session.interact("brom", f.event("two", OnBusy.QUEUE));
+    call.release();
+    f.events.nextTerminal(first);
+    assertThat(f.session.hasTurn("brom")).as("queued event waiting for state").isTrue();
+    f.answerState(BROM);
+    f.events.nextTerminal(queued);
+    assertThat(f.session.hasTurn("brom")).as("finished").isFalse();
+
+    f.session.interact("brom", f.event("three"));
+    assertThat(f.session.hasTurn("brom")).isTrue();
+    f.session.cancelTurn("brom", null);
+    assertThat(f.session.hasTurn("brom")).as("cancelled").isFalse();
+    assertThat(f.session.activeTurnCount()).isZero();
+  }
+
+  @Test
   void interruptClearsTheQueuedEvent() {
     EngineFixture.Streaming streaming = f.startStreaming(f.event("one"), Script.hanging("<speech>One"));
     String first = streaming.turnId();

@@ -86,6 +86,7 @@ public final class AgentServer implements AutoCloseable {
     this.engine = AgentEngine.builder()
         .llmClient(llmClient)
         .stateTimeout(config.stateTimeout())
+        .streamIdleTimeout(config.streamIdleTimeout())
         .maxToolContinuations(config.maxToolContinuations())
         .logStore(logStore)
         // A state snapshot completes its turn's future on an event loop; prompt building and the

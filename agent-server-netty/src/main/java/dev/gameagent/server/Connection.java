@@ -161,7 +161,7 @@ final class Connection implements AgentStateProvider, TurnListener {
     if (message instanceof ClientMessage.Ping ping) {
       out.send(Unpooled.wrappedBuffer(server.codec().pong(ping.id(), server.clock().millis())));
     } else if (message instanceof ClientMessage.InteractionEventMessage m) {
-      checkTurnLimits(s);
+      checkTurnLimits(s, m.agentId());
       agents.admit(List.of(m.agentId()));
       String turnId = s.interact(m.agentId(), m.event());
       log.atDebug().addKeyValue("session", s.id()).addKeyValue("agent", m.agentId())
@@ -179,7 +179,7 @@ final class Connection implements AgentStateProvider, TurnListener {
         s.confirmTurnText(m.agentId(), m.turnId(), m.buffer(), m.interrupted());
       }
     } else if (message instanceof ClientMessage.ToolResultsMessage m) {
-      checkTurnLimits(s);
+      checkTurnLimits(s, m.agentId());
       s.submitToolResults(m.agentId(), m.turnId(), m.results());
     } else if (message instanceof ClientMessage.CancelTurn m) {
       s.cancelTurn(m.agentId(), m.turnId());
@@ -194,18 +194,23 @@ final class Connection implements AgentStateProvider, TurnListener {
   }
 
   /**
-   * Refuses a message that may start a turn, with {@code limit_exceeded} and before anything of it
-   * is applied, when the session already has its most turns at once, or when the client is behind:
-   * more than half the queued-bytes cap is waiting to be written to it (a turn would only add to
-   * that; past the whole cap the connection is closed). At the turn limit every
-   * {@code interaction_event} is refused, even one that would only replace a busy agent's turn or be
-   * dropped: the game cancels a turn first. Checked on the event loop that handles every message
-   * able to start a turn for this session (a queued event starts only as another turn ends).
+   * Refuses a message for {@code agentId} that may start a turn, with {@code limit_exceeded} and
+   * before anything of it is applied, when it would take the session past its most turns at once,
+   * or when the client is behind: more than half the queued-bytes cap is waiting to be written to
+   * it (a turn would only add to that; past the whole cap the connection is closed).
+   *
+   * <p>The turn limit is exact: a message for an agent that already has a turn is let through,
+   * since each agent has at most one turn and such a message only replaces it (an interrupt, tool
+   * results for the streaming turn), queues behind it, or is recorded beside it (a drop, results
+   * for a superseded turn). That check is a snapshot, yet the count cannot overshoot: every message
+   * able to add a turn is checked here, one at a time on this session's event loop, and if the
+   * agent's turn ends meanwhile on another thread, it freed the place the message then takes (a
+   * queued event starting in its stead is replaced or queued behind in turn).
    */
-  private void checkTurnLimits(GameSession s) {
+  private void checkTurnLimits(GameSession s, String agentId) {
     int maxTurns = server.config().maxTurnsPerSession();
     int active = s.activeTurnCount();
-    if (active >= maxTurns) {
+    if (active >= maxTurns && !s.hasTurn(agentId)) {
       throw new AgentRequestException(ErrorCode.LIMIT_EXCEEDED, "this session already has " + active
           + " turns waiting for state or streaming, the most allowed at once; no turn was started");
     }

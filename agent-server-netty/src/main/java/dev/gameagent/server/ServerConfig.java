@@ -22,6 +22,7 @@ public final class ServerConfig {
   private final Path logsDir;
   private final String token;
   private final Duration stateTimeout;
+  private final Duration streamIdleTimeout;
   private final Duration pingInterval;
   private final Duration idleTimeout;
   private final Duration handshakeTimeout;
@@ -43,6 +44,7 @@ public final class ServerConfig {
     this.logsDir = b.logsDir;
     this.token = b.token;
     this.stateTimeout = b.stateTimeout;
+    this.streamIdleTimeout = b.streamIdleTimeout;
     this.pingInterval = b.pingInterval;
     this.idleTimeout = b.idleTimeout;
     this.handshakeTimeout = b.handshakeTimeout;
@@ -88,6 +90,15 @@ public final class ServerConfig {
 
   public Duration stateTimeout() {
     return stateTimeout;
+  }
+
+  /**
+   * How long a streaming turn waits for its model to send anything (a token, the end, an error)
+   * before it finishes with {@code llm_error} and the request is cancelled: a guard against a
+   * provider that hangs without failing.
+   */
+  public Duration streamIdleTimeout() {
+    return streamIdleTimeout;
   }
 
   public Duration pingInterval() {
@@ -146,7 +157,9 @@ public final class ServerConfig {
 
   /**
    * The most turns one session may have at once (waiting for state or streaming); a message that
-   * would start another gets {@code limit_exceeded}.
+   * would start another gets {@code limit_exceeded}. A message for an agent that already has a turn
+   * adds none (it replaces, queues behind or is recorded beside that turn), so it is never refused
+   * for this.
    */
   public int maxTurnsPerSession() {
     return maxTurnsPerSession;
@@ -174,6 +187,7 @@ public final class ServerConfig {
     return "ServerConfig{host=" + host + ", port=" + port + ", logsDir=" + logsDir
         + ", token=" + (token == null ? "none" : "****")
         + ", stateTimeout=" + stateTimeout.toMillis() + "ms"
+        + ", streamIdleTimeout=" + streamIdleTimeout.toMillis() + "ms"
         + ", pingInterval=" + pingInterval.toMillis() + "ms"
         + ", idleTimeout=" + idleTimeout.toMillis() + "ms"
         + ", handshakeTimeout=" + handshakeTimeout.toMillis() + "ms"
@@ -203,6 +217,7 @@ public final class ServerConfig {
     private Path logsDir = Path.of("logs");
     private String token;
     private Duration stateTimeout = Duration.ofSeconds(5);
+    private Duration streamIdleTimeout = Duration.ofMinutes(5);
     private Duration pingInterval = Duration.ofSeconds(20);
     private Duration idleTimeout = Duration.ofSeconds(60);
     private Duration handshakeTimeout = Duration.ofSeconds(10);
@@ -226,6 +241,7 @@ public final class ServerConfig {
       logsDir = c.logsDir;
       token = c.token;
       stateTimeout = c.stateTimeout;
+      streamIdleTimeout = c.streamIdleTimeout;
       pingInterval = c.pingInterval;
       idleTimeout = c.idleTimeout;
       handshakeTimeout = c.handshakeTimeout;
@@ -272,6 +288,11 @@ public final class ServerConfig {
 
     public Builder stateTimeout(Duration timeout) {
       this.stateTimeout = positive(timeout, "stateTimeout");
+      return this;
+    }
+
+    public Builder streamIdleTimeout(Duration timeout) {
+      this.streamIdleTimeout = positive(timeout, "streamIdleTimeout");
       return this;
     }
 

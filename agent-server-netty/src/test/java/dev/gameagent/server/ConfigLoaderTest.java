@@ -19,6 +19,7 @@ class ConfigLoaderTest {
     assertThat(c.logsDir()).isEqualTo(Path.of("logs"));
     assertThat(c.token()).isNull();
     assertThat(c.stateTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.streamIdleTimeout()).isEqualTo(Duration.ofMinutes(5));
     assertThat(c.pingInterval()).isEqualTo(Duration.ofSeconds(20));
     assertThat(c.idleTimeout()).isEqualTo(Duration.ofSeconds(60));
     assertThat(c.sessionRetention()).isEqualTo(Duration.ofMinutes(30));
@@ -45,19 +46,38 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void streamIdleTimeoutComesFromFlagsEnvironmentOrDotEnvAndMustBePositive() throws Exception {
+    Map<String, String> dotEnv = Map.of("GAME_AGENT_STREAM_IDLE_TIMEOUT_MS", "1500");
+    Map<String, String> env = Map.of("GAME_AGENT_STREAM_IDLE_TIMEOUT_MS", "2500");
+    assertThat(ConfigLoader.load(List.of(), Map.of(), dotEnv).config().streamIdleTimeout())
+        .isEqualTo(Duration.ofMillis(1500));
+    assertThat(ConfigLoader.load(List.of(), env, dotEnv).config().streamIdleTimeout())
+        .isEqualTo(Duration.ofMillis(2500));
+    assertThat(ConfigLoader.load(List.of("--stream-idle-timeout-ms=3500"), env, dotEnv).config().streamIdleTimeout())
+        .isEqualTo(Duration.ofMillis(3500));
+    assertThatThrownBy(() -> ConfigLoader.load(List.of("--stream-idle-timeout-ms", "0"), Map.of(), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("--stream-idle-timeout-ms")
+        .hasMessageContaining("must be positive");
+    assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of("GAME_AGENT_STREAM_IDLE_TIMEOUT_MS", "soon"), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("GAME_AGENT_STREAM_IDLE_TIMEOUT_MS")
+        .hasMessageContaining("soon");
+  }
+
+  @Test
   void everyOptionHasAFlagAndAnEnvironmentVariable() throws Exception {
     List<String> args = List.of("--host", "::1", "--port", "0", "--logs-dir", "/tmp/x", "--token", "s3",
         "--state-timeout-ms", "1", "--ping-interval-ms", "2", "--idle-timeout-ms", "3",
         "--handshake-timeout-ms", "4", "--session-retention-ms", "5", "--unwritable-timeout-ms", "6",
         "--max-message-bytes", "2048", "--max-queued-bytes", "70000", "--compression",
         "--max-tool-continuations", "2", "--rate-limit", "7", "--max-agents", "9",
-        "--max-turns", "11", "--log-level", "debug");
+        "--max-turns", "11", "--log-level", "debug", "--stream-idle-timeout-ms", "12");
     ServerConfig c = ConfigLoader.load(args, Map.of(), Map.of()).config();
     assertThat(c.host()).isEqualTo("::1");
     assertThat(c.port()).isZero();
     assertThat(c.logsDir()).isEqualTo(Path.of("/tmp/x"));
     assertThat(c.token()).isEqualTo("s3");
     assertThat(c.stateTimeout()).isEqualTo(Duration.ofMillis(1));
+    assertThat(c.streamIdleTimeout()).isEqualTo(Duration.ofMillis(12));
     assertThat(c.pingInterval()).isEqualTo(Duration.ofMillis(2));
     assertThat(c.idleTimeout()).isEqualTo(Duration.ofMillis(3));
     assertThat(c.handshakeTimeout()).isEqualTo(Duration.ofMillis(4));

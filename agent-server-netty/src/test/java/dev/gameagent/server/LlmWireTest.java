@@ -61,6 +61,56 @@ class LlmWireTest extends EndToEndTest {
   }
 
   @Test
+  void aModelStreamSilentForTheStreamIdleTimeoutEndsTheTurnWithLlmErrorAndClosesTheUpstreamStream() throws Exception {
+    // The adapter's own read timeouts are far longer, so what ends the turn is the server's setting.
+    try (OpenAiMock patient = new OpenAiMock(b -> b.idleTimeout(Duration.ofMinutes(2))
+        .firstTokenTimeout(Duration.ofMinutes(2)))) {
+      start(patient.client, b -> b.streamIdleTimeout(Duration.ofSeconds(2)));
+      WsClient c = connect();
+      SseStream stalled = new SseStream().content("<speech>Well").silentUntilReleased().untilClientCloses();
+      patient.enqueue(stalled);
+
+      JsonNode get = interact(c, "brom", "Tell me everything");
+      answer(c, get, BROM);
+      List<JsonNode> turn = readTurn(c, get.path("turn_id").asText());
+      stalled.release();
+
+      assertThat(types(turn)).containsExactly("agent_turn_started", "agent_tag_open", "agent_tag_chunk",
+          "agent_tag_close", "agent_turn_finished");
+      JsonNode close = turn.get(3);
+      assertThat(close.path("tag").asText()).isEqualTo("speech");
+      assertThat(close.path("content").asText()).isEqualTo("Well");
+      assertThat(close.path("complete").asBoolean()).isFalse();
+      assertThat(close.has("complete")).isTrue();
+      JsonNode finished = turn.get(4);
+      assertThat(finished.path("finish_reason").asText()).isEqualTo("error");
+      assertThat(finished.path("error").path("code").asText()).isEqualTo("llm_error");
+      assertThat(finished.path("error").path("message").asText()).isEqualTo("the model sent nothing for 2000 ms");
+      assertThat(stalled.awaitClientClosed()).as("the provider saw the stalled stream closed").isTrue();
+      c.assertAlive("after-idle-timeout");
+    }
+  }
+
+  @Test
+  void aModelStreamKeptOpenByKeepAliveCommentsAloneEndsAtTheStreamIdleTimeout() throws Exception {
+    // Comments reset the adapter's read timeout but carry no token: only the server's setting ends the turn.
+    try (OpenAiMock chatty = new OpenAiMock(b -> b.idleTimeout(Duration.ofSeconds(1)))) {
+      start(chatty.client, b -> b.streamIdleTimeout(Duration.ofSeconds(3)));
+      WsClient c = connect();
+      SseStream commentsOnly = new SseStream().content("<speech>Well").untilClientCloses();
+      chatty.enqueue(commentsOnly);
+
+      JsonNode get = interact(c, "brom", "Tell me everything");
+      answer(c, get, BROM);
+      JsonNode finished = c.nextOfType("agent_turn_finished");
+      assertThat(finished.path("finish_reason").asText()).isEqualTo("error");
+      assertThat(finished.path("error").path("code").asText()).isEqualTo("llm_error");
+      assertThat(finished.path("error").path("message").asText()).isEqualTo("the model sent nothing for 3000 ms");
+      assertThat(commentsOnly.awaitClientClosed()).isTrue();
+    }
+  }
+
+  @Test
   void notificationAndConfirmedPartialTurnReachTheNextPromptButUnconfirmedTextDoesNot() {
     start(mock.client);
     WsClient c = connect();

@@ -6,6 +6,7 @@ import dev.gameagent.llm.RoutingLlmClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 
@@ -17,14 +18,18 @@ final class OpenAiMock implements AutoCloseable {
   final RoutingLlmClient client;
 
   OpenAiMock() {
+    this(b -> b);
+  }
+
+  /** With adapter settings changed from the test defaults by {@code config}. */
+  OpenAiMock(UnaryOperator<LlmConfig.Builder> config) {
     try {
       server.start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    LlmConfig config = LlmConfig.builder().baseUrl(server.url("/v1").toString()).apiKey(API_KEY).model("mock-model")
-        .build();
-    client = LlmClients.create(config);
+    client = LlmClients.create(config.apply(LlmConfig.builder().baseUrl(server.url("/v1").toString()).apiKey(API_KEY)
+        .model("mock-model")).build());
   }
 
   void enqueue(SseStream stream) {

@@ -15,7 +15,8 @@ import okio.BufferedSink;
 
 /**
  * An OpenAI-style streamed completion for MockWebServer, in chunked framing, one flushed chunk per
- * event: content deltas, a finish, or an open-ended stream that records when the client hangs up.
+ * event: content deltas, a finish, silence, or an open-ended stream that records when the client
+ * hangs up.
  */
 final class SseStream implements MockResponseBody {
   private interface Step {
@@ -25,6 +26,7 @@ final class SseStream implements MockResponseBody {
   private final List<Step> steps = new ArrayList<>();
   /** Counted down when a write failed because the client closed the stream. */
   final CountDownLatch clientClosed = new CountDownLatch(1);
+  private final CountDownLatch released = new CountDownLatch(1);
 
   /** One {@code choices[0].delta.content} event per piece. */
   SseStream content(String... pieces) {
@@ -39,6 +41,24 @@ final class SseStream implements MockResponseBody {
     event(Map.of("choices", List.of(Map.of("index", 0, "delta", Map.of(), "finish_reason", reason))));
     steps.add(sink -> chunk(sink, "data: [DONE]\n\n"));
     return this;
+  }
+
+  /** Sends nothing at all, the connection left open, until {@link #release()} (at most 60 s). */
+  SseStream silentUntilReleased() {
+    steps.add(sink -> {
+      try {
+        released.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException();
+      }
+    });
+    return this;
+  }
+
+  /** Ends a {@link #silentUntilReleased()} step. */
+  void release() {
+    released.countDown();
   }
 
   /** Keeps the stream open with comments until the client hangs up (at most 60 s). */
