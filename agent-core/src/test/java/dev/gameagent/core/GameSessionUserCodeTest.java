@@ -20,8 +20,11 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The engine's boundary with code it does not own (the listener, the state provider, the LLM client
@@ -107,10 +110,20 @@ class GameSessionUserCodeTest {
     }
   }
 
-  // ---- Errors, not only runtime exceptions ----
+  // ---- Errors and checked exceptions, not only runtime exceptions ----
 
-  @Test
-  void listenerThrowingAnErrorLosesNoEventOfAClientOnABareThread() {
+  /**
+   * What user code may throw besides a runtime exception: an {@link Error}, and a checked exception
+   * (Kotlin has none, so a Kotlin listener or provider may throw an IOException at us).
+   */
+  static Stream<Throwable> nonRuntimeFailures() {
+    return Stream.of(new AssertionError("game bug"), new NoClassDefFoundError("game/Spec"),
+        new IOException("save file locked"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("nonRuntimeFailures")
+  void listenerThrowingLosesNoEventOfAClientOnABareThread(Throwable failure) {
     LlmClient client = (request, handler) -> {
       onBareThread(() -> {
         handler.onText("<speech>Hi");
@@ -124,57 +137,20 @@ class GameSessionUserCodeTest {
         recorder -> event -> {
           recorder.onEvent(event);
           if (event instanceof TurnEvent.TagOpen) {
-            throw new AssertionError("listener bug");
+            throw sneaky(failure);
           }
         });
 
     assertThat(trace).isEqualTo("Started TagOpen TagChunk TagChunk TagClose Finished(stop)");
   }
 
-  /** Kotlin has no checked exceptions, so a Kotlin listener or provider may throw an IOException at us. */
-  @Test
-  void listenerThrowingACheckedExceptionLosesNoEventOfAClientOnABareThread() {
-    LlmClient client = (request, handler) -> {
-      onBareThread(() -> {
-        handler.onText("<speech>Hi");
-        handler.onText(" there.</speech>");
-        handler.onComplete(new LlmCompletion("stop", null));
-      });
-      return NO_OP;
-    };
-
-    String trace = twoTurns(AgentEngine.builder().llmClient(client), answering(),
-        recorder -> event -> {
-          recorder.onEvent(event);
-          if (event instanceof TurnEvent.TagOpen) {
-            throw sneaky(new IOException("save file locked"));
-          }
-        });
-
-    assertThat(trace).isEqualTo("Started TagOpen TagChunk TagChunk TagClose Finished(stop)");
-  }
-
-  @Test
-  void stateProviderThrowingACheckedExceptionEndsTheTurn() {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("nonRuntimeFailures")
+  void stateProviderThrowingEndsTheTurn(Throwable failure) {
     AtomicInteger requests = new AtomicInteger();
     AgentStateProvider provider = request -> {
       if (requests.getAndIncrement() == 0) {
-        throw sneaky(new IOException("world file unreadable"));
-      }
-      return CompletableFuture.completedFuture(BROM);
-    };
-
-    String trace = twoTurns(AgentEngine.builder().llmClient(instant()), provider, recorder -> recorder);
-
-    assertThat(trace).isEqualTo("Finished(error/internal)");
-  }
-
-  @Test
-  void stateProviderThrowingAnErrorEndsTheTurn() {
-    AtomicInteger requests = new AtomicInteger();
-    AgentStateProvider provider = request -> {
-      if (requests.getAndIncrement() == 0) {
-        throw new NoClassDefFoundError("game/Spec");
+        throw sneaky(failure);
       }
       return CompletableFuture.completedFuture(BROM);
     };
@@ -329,7 +305,7 @@ class GameSessionUserCodeTest {
     };
   }
 
-  /** Throws {@code failure} unchecked, as code in a language without checked exceptions does. */
+  /** Throws {@code failure} whatever it is, as code in a language without checked exceptions may. */
   @SuppressWarnings("unchecked")
   private static <T extends Throwable> RuntimeException sneaky(Throwable failure) throws T {
     throw (T) failure;
