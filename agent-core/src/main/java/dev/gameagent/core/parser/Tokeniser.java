@@ -290,41 +290,49 @@ final class Tokeniser {
     if (i < nameEnd) {
       char c = in[i];
       DeclaredTag tag = name.matched();
-      if (tag == null && c != '\r' && !Character.isSurrogate(c)) {
-        out.text(in, lt, i); // not markup: the character that ended it is read as text
-        return i;
-      }
-      if (tag != null && c == '>') {
-        name.reset();
-        if (endTag) {
-          out.endTag(tag);
-        } else {
-          attributes.start(tag);
-          out.startTag(tag, attributes, false);
+      if (tag == null) {
+        if (c != '\r' && !Character.isSurrogate(c)) {
+          out.text(in, lt, i); // not markup: the character that ended it is read as text
+          return i;
         }
-        return i + 1;
-      }
-      if (tag != null && !endTag && c == '/' && i + 1 < n && in[i + 1] == '>') {
-        name.reset();
+      } else if (c == '>') {
         attributes.start(tag);
-        out.startTag(tag, attributes, true);
+        emitTag(tag, endTag, false);
+        return i + 1;
+      } else if (!endTag && c == '/' && i + 1 < n && in[i + 1] == '>') {
+        attributes.start(tag);
+        emitTag(tag, false, true);
         return i + 2;
-      }
-      if (tag != null && !endTag && isSpace(c)) {
+      } else if (!endTag && isSpace(c)) {
         int after = readPlainAttributes(in, i, Math.min(n, lt + TAG_LIMIT), tag);
         if (after >= 0) {
           return after;
         }
       }
     }
+    holdTag(lt, i > nameStart, endTag);
+    return i;
+  }
+
+  /** Emits a tag read whole by the fast path; its attributes, if any, are in {@link #attributes}. */
+  private void emitTag(DeclaredTag tag, boolean endTag, boolean selfClosing) {
+    name.reset();
+    if (endTag) {
+      out.endTag(tag);
+    } else {
+      out.startTag(tag, attributes, selfClosing);
+    }
+  }
+
+  /** Leaves the tag at {@code lt} to the states, held from its {@code <}, its name read so far. */
+  private void holdTag(int lt, boolean nameStarted, boolean endTag) {
     holding = true;
     heldFrom = lt;
-    if (i == nameStart) {
-      state = endTag ? TokeniserState.END_TAG_OPEN : TokeniserState.TAG_OPEN;
-    } else {
+    if (nameStarted) {
       state = endTag ? TokeniserState.END_TAG_NAME : TokeniserState.TAG_NAME;
+    } else {
+      state = endTag ? TokeniserState.END_TAG_OPEN : TokeniserState.TAG_OPEN;
     }
-    return i;
   }
 
   /**
@@ -345,8 +353,7 @@ final class Tokeniser {
       }
       char c = in[i];
       if (c == '>' || (c == '/' && i + 1 < limit && in[i + 1] == '>')) {
-        name.reset();
-        out.startTag(tag, attributes, c == '/');
+        emitTag(tag, false, c == '/');
         return c == '/' ? i + 2 : i + 1;
       }
       int nameStart = i;
