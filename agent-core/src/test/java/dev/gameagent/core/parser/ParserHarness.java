@@ -151,8 +151,9 @@ final class ParserHarness {
     if (held.isEmpty()) {
       return;
     }
-    // the held text ends the input, but for whitespace trimmed off the content it ends
-    assertThat(normalized(source).stripTrailing()).as("held text is the end of the input").endsWith(held);
+    // the held text ends the input, but for whitespace trimmed off the content it ends (a held tag's
+    // own trailing whitespace, as in "<a \n" cut off before a surrogate's pair, is trimmed too)
+    assertThat(normalized(source).stripTrailing()).as("held text is the end of the input").endsWith(held.stripTrailing());
     assertThat(permittedMarkupPrefix(held))
         .as("text %s held back at the end of %s may still be markup", TraceListener.quote(held), TraceListener.quote(prefix))
         .isTrue();

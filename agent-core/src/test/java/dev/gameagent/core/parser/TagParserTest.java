@@ -292,6 +292,11 @@ class TagParserTest {
   }
 
   @Test
+  void tagCutOffBeforeASurrogatesPairIsFlushedWithItsWhitespace() {
+    parser.assertParses("<speech>Hi <say \n \uD83D", "<speech#0> \"Hi <say \\n \uFFFD\" </speech#0 cut>");
+  }
+
+  @Test
   void streamEndingInHeldMarkupReleasesItOnlyAtFinish() {
     assertThat(parser.feeds("<speech>Hello <")).isEqualTo("<speech#0> \"Hello\" | \" <\" </speech#0 cut>");
     assertThat(parser.feeds("<speech>Fish &am")).isEqualTo("<speech#0> \"Fish\" | \" &am\" </speech#0 cut>");
