@@ -48,13 +48,13 @@ public final class AgentEngine implements AutoCloseable {
   private final Duration streamIdleTimeout;
   /** The timeouts in nanoseconds, for the timers: a duration too long to count so (some 292 years) is never. */
   private final long stateTimeoutNanos;
-  private final long streamIdleTimeoutNanos;
   private final int maxToolContinuations;
   private final int maxHistoryEntries;
   private final LogStore logStore;
   private final ScheduledExecutorService scheduler;
   private final boolean ownsScheduler;
   private final Executor stateExecutor;
+  private final StreamIdleWatch streamIdleWatch;
   private final SecureRandom random = new SecureRandom();
   private final AtomicInteger activeTurns = new AtomicInteger();
   private volatile boolean closed;
@@ -65,13 +65,13 @@ public final class AgentEngine implements AutoCloseable {
     this.stateTimeout = builder.stateTimeout;
     this.streamIdleTimeout = builder.streamIdleTimeout;
     this.stateTimeoutNanos = saturatedNanos(stateTimeout);
-    this.streamIdleTimeoutNanos = saturatedNanos(streamIdleTimeout);
     this.maxToolContinuations = builder.maxToolContinuations;
     this.maxHistoryEntries = builder.maxHistoryEntries;
     this.logStore = new GuardedLogStore(builder.logStore);
     this.ownsScheduler = builder.scheduler == null;
     this.scheduler = ownsScheduler ? newTimer() : builder.scheduler;
     this.stateExecutor = builder.stateExecutor;
+    this.streamIdleWatch = new StreamIdleWatch(this, saturatedNanos(streamIdleTimeout));
   }
 
   public static Builder builder() {
@@ -139,10 +139,6 @@ public final class AgentEngine implements AutoCloseable {
     return stateTimeoutNanos;
   }
 
-  long streamIdleTimeoutNanos() {
-    return streamIdleTimeoutNanos;
-  }
-
   int maxToolContinuations() {
     return maxToolContinuations;
   }
@@ -157,6 +153,10 @@ public final class AgentEngine implements AutoCloseable {
 
   ScheduledExecutorService scheduler() {
     return scheduler;
+  }
+
+  StreamIdleWatch streamIdleWatch() {
+    return streamIdleWatch;
   }
 
   /**
@@ -259,7 +259,8 @@ public final class AgentEngine implements AutoCloseable {
      * delta, the completion or an error) before it gives up on the client: the turn then finishes with
      * {@code llm_error} and the call is cancelled. A guard against a client that hangs without
      * failing, so no turn streams forever; default 5 minutes, well above a provider's own timeouts.
-     * A duration too long to count in nanoseconds (such as {@code ChronoUnit.FOREVER.getDuration()})
+     * One sweep checks every streaming turn each second (a quarter of a shorter timeout), so a turn
+     * ends up to that much after its timeout. A duration too long to count in nanoseconds (such as {@code ChronoUnit.FOREVER.getDuration()})
      * turns the guard off.
      */
     public Builder streamIdleTimeout(Duration timeout) {

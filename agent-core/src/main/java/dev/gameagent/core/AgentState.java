@@ -373,7 +373,7 @@ final class AgentState {
     turn.phase = Turn.Phase.STREAMING;
     turn.slot = history.reserve();
     turn.lastLlmCallbackNanos = System.nanoTime();
-    scheduleIdleWatchdog(turn, engine.streamIdleTimeoutNanos());
+    engine.streamIdleWatch().watch(this, turn);
     engine.logStore().llmRequest(session.id(), agentId, turn.id, request);
     Connection connection = turn.connection;
     long stateMs = millisSince(turn, turn.stateNanos);
@@ -409,9 +409,8 @@ final class AgentState {
     if (turn.phase == Turn.Phase.AWAITING_STATE) {
       leaveAwaitingState(turn);
     }
-    if (turn.idleWatchdog != null) {
-      turn.idleWatchdog.cancel(false);
-      turn.idleWatchdog = null;
+    if (turn.phase == Turn.Phase.STREAMING) {
+      engine.streamIdleWatch().unwatch(turn);
     }
     turn.phase = Turn.Phase.ENDED;
     turn.parser = null;
@@ -666,27 +665,16 @@ final class AgentState {
   }
 
   /**
-   * Watches a streaming turn for a client that stopped calling back: fires {@code delayNanos} from
-   * now, and either re-arms for the rest of the idle timeout (the client called back meanwhile) or
-   * ends the turn with {@code llm_error}. A scheduler that refuses (the engine is closing) leaves the
-   * turn unwatched; the turn still ends with its stream.
+   * The {@link StreamIdleWatch} found {@code turn} silent for the idle timeout: ends it with
+   * {@code llm_error}, unless the client called back since, which watches it again.
    */
-  private void scheduleIdleWatchdog(Turn turn, long delayNanos) {
-    try {
-      turn.idleWatchdog = engine.scheduler().schedule(
-          () -> engine.continueAfterState(() -> onIdleWatchdog(turn)), delayNanos, TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException e) {
-      turn.idleWatchdog = null;
-    }
-  }
-
-  private void onIdleWatchdog(Turn turn) {
+  void onStreamIdle(Turn turn) {
     synchronized (lock) {
       if (turn.phase == Turn.Phase.STREAMING) {
-        long timeout = engine.streamIdleTimeoutNanos();
+        StreamIdleWatch watch = engine.streamIdleWatch();
         long idle = System.nanoTime() - turn.lastLlmCallbackNanos;
-        if (idle < timeout) {
-          scheduleIdleWatchdog(turn, timeout - idle);
+        if (idle < watch.timeoutNanos()) {
+          watch.watch(this, turn);
         } else if (flushParser(turn)) {
           log.warn("LLM client silent, turn ended session={} agent={} turn={} idle_ms={}",
               session.id(), agentId, turn.id, TimeUnit.NANOSECONDS.toMillis(idle));

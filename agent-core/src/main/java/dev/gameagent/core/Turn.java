@@ -47,9 +47,8 @@ final class Turn {
   CompletionStage<AgentSpec> pendingState;
   long stateNanos = -1;
   long firstTokenNanos = -1;
-  /** While streaming: when the client last called back (or the stream started), and the idle watchdog. */
-  long lastLlmCallbackNanos;
-  ScheduledFuture<?> idleWatchdog;
+  /** While streaming: when the client last called back (or the stream started); read by the {@link StreamIdleWatch}. */
+  volatile long lastLlmCallbackNanos;
 
   /** The spec the prompt was built from; null until then. */
   AgentSpec spec;

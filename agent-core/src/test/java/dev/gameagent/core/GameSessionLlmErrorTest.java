@@ -101,8 +101,8 @@ class GameSessionLlmErrorTest {
 
       // The client sends nothing more; the watchdog, fired by hand, finds it silent past the timeout.
       await().until(() -> {
-        if (silent.timer.hasPending()) {
-          silent.timer.fire();
+        if (silent.timer.hasPendingSweep()) {
+          silent.timer.fireSweeps();
         }
         return silent.events.checker().terminal("brom", turnId) != null;
       });
@@ -126,14 +126,35 @@ class GameSessionLlmErrorTest {
     ScriptedLlmClient.Call call = f.llm.awaitCall(0);
     await().until(call::paused);
 
-    assertThat(f.timer.fire()).isEqualTo(1); // the watchdog, well within the default 5 minutes
+    assertThat(f.timer.fireSweeps()).isEqualTo(1); // the watchdog, well within the default 5 minutes
 
-    assertThat(f.timer.hasPending()).isTrue(); // re-armed for the rest of the timeout
+    assertThat(f.timer.hasPendingSweep()).isTrue(); // sweeps on while the turn streams
     assertThat(f.events.checker().terminal("brom", turnId)).isNull();
     call.release();
     assertThat(((TurnEvent.Finished) f.events.nextTerminal(turnId)).finishReason()).isEqualTo("stop");
-    assertThat(f.timer.hasPending()).isFalse(); // the turn's end stops the watchdog
+    assertThat(f.timer.fireSweeps()).isEqualTo(1);
+    assertThat(f.timer.hasPendingSweep()).isFalse(); // with the turn ended, the sweep found nothing to watch and stopped
     assertThat(call.cancelled()).isFalse();
+  }
+
+  /** Streaming turns share one sweep: a timer per turn woke the timer thread on every turn. */
+  @Test
+  void oneSweepWatchesEveryStreamingTurn() {
+    f.llm.enqueue(Script.builder().text("<speech>Halt!").pause().text("</speech>").complete("stop", null).build());
+    f.llm.enqueue(Script.builder().text("<speech>Hm.").pause().text("</speech>").complete("stop", null).build());
+    String brom = f.session.interact("brom", f.event("Hello"));
+    String mira = f.session.interact("mira", f.event("Hello"));
+    ScriptedLlmClient.Call first = f.llm.awaitCall(0);
+    ScriptedLlmClient.Call second = f.llm.awaitCall(1);
+    await().until(() -> first.paused() && second.paused());
+
+    assertThat(f.timer.fireSweeps()).isEqualTo(1);
+    assertThat(f.timer.fireSweeps()).isEqualTo(1); // re-armed once, for both
+
+    first.release();
+    second.release();
+    assertThat(((TurnEvent.Finished) f.events.nextTerminal(brom)).finishReason()).isEqualTo("stop");
+    assertThat(((TurnEvent.Finished) f.events.nextTerminal(mira)).finishReason()).isEqualTo("stop");
   }
 
   /** A reasoning model thinks aloud in {@code onReasoning} before it answers: it is not silent. */
@@ -156,7 +177,7 @@ class GameSessionLlmErrorTest {
           .until(() -> System.nanoTime() - lastText > idleTimeout.plusMillis(500).toNanos());
 
       handler.onReasoning("The stranger looks nervous; is he the one the mayor warned about?");
-      reasoning.timer.fire();
+      reasoning.timer.fireSweeps();
 
       assertThat(reasoning.events.checker().terminal("brom", turnId)).as("the turn of a model that is reasoning").isNull();
       handler.onText(" Who goes there?</speech>");

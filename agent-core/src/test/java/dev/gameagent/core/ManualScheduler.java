@@ -9,7 +9,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A scheduler for the engine's state timeouts whose one-shot tasks run only when a test fires them,
  * so a test decides whether the answer or the timeout comes first instead of racing a wall clock.
- * Records each task's delay. Thread-safe. Shut it down after the test.
+ * Records each task's delay. The stream idle watch's sweeps are kept apart ({@link #fireSweeps}),
+ * so that a sweep left over from an earlier turn is neither fired nor waited for as a state timeout.
+ * Thread-safe. Shut it down after the test.
  */
 final class ManualScheduler extends ScheduledThreadPoolExecutor {
 
@@ -42,11 +44,34 @@ final class ManualScheduler extends ScheduledThreadPoolExecutor {
    */
   int fire() {
     awaitLive();
-    List<Task> due;
+    List<Task> due = new ArrayList<>();
     synchronized (tasks) {
-      due = new ArrayList<>(tasks);
-      tasks.clear();
+      tasks.removeIf(t -> !isSweep(t) && due.add(t));
     }
+    return run(due);
+  }
+
+  /** Runs, on the calling thread, the stream idle sweeps scheduled so far; returns how many ran. */
+  int fireSweeps() {
+    List<Task> due = new ArrayList<>();
+    synchronized (tasks) {
+      tasks.removeIf(t -> isSweep(t) && due.add(t));
+    }
+    return run(due);
+  }
+
+  /** Whether a stream idle sweep is scheduled now. */
+  boolean hasPendingSweep() {
+    synchronized (tasks) {
+      return tasks.stream().anyMatch(t -> isSweep(t) && !t.future.isDone());
+    }
+  }
+
+  private static boolean isSweep(Task task) {
+    return task.command instanceof StreamIdleWatch.Sweep;
+  }
+
+  private static int run(List<Task> due) {
     int ran = 0;
     for (Task task : due) {
       // cancel() fails for a task the engine cancelled already: that one must not run.
@@ -63,10 +88,10 @@ final class ManualScheduler extends ScheduledThreadPoolExecutor {
     return awaitLive().delayNanos;
   }
 
-  /** Whether a task is scheduled and not cancelled now. */
+  /** Whether a task other than a sweep is scheduled and not cancelled now. */
   boolean hasPending() {
     synchronized (tasks) {
-      return tasks.stream().anyMatch(t -> !t.future.isDone());
+      return tasks.stream().anyMatch(t -> !isSweep(t) && !t.future.isDone());
     }
   }
 
@@ -75,7 +100,7 @@ final class ManualScheduler extends ScheduledThreadPoolExecutor {
     synchronized (tasks) {
       while (true) {
         for (Task task : tasks) {
-          if (!task.future.isDone()) {
+          if (!isSweep(task) && !task.future.isDone()) {
             return task;
           }
         }
