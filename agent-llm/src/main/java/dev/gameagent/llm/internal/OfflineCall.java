@@ -44,6 +44,7 @@ final class OfflineCall extends GuardedCall {
       active.add(this);
       scheduleNext();
     } finally {
+      leaveActiveIfOver();
       lock.unlock();
     }
   }
@@ -72,11 +73,22 @@ final class OfflineCall extends GuardedCall {
         scheduleNext();
       } else {
         pending = null;
-        active.remove(this);
         deliverComplete(completion);
       }
     } finally {
+      leaveActiveIfOver();
       lock.unlock();
+    }
+  }
+
+  /**
+   * Holds the lock. A call leaves the client's calls in flight only after its terminal callback has
+   * returned: {@code close()} cancels the calls it finds there, and a cancel waits for a callback in
+   * progress, so none can still be running once {@code close()} returns.
+   */
+  private void leaveActiveIfOver() {
+    if (!isOpen()) {
+      active.remove(this);
     }
   }
 
@@ -86,6 +98,10 @@ final class OfflineCall extends GuardedCall {
     if (p != null) {
       p.cancel(false);
     }
-    active.remove(this);
+    if (!lock.isHeldByCurrentThread()) {
+      // cancelled from outside: no step will run to remove it (a delivery under the lock removes
+      // the call itself once its callback has returned)
+      active.remove(this);
+    }
   }
 }
