@@ -60,6 +60,9 @@ class EngineStressTest {
   private static final String SILENT_AGENT = "agent-0";
   private static final int DRIVERS = 4;
   private static final int OPS_PER_DRIVER = Integer.getInteger("engine.stress.ops", 1500);
+  /** The turn endings a run must have produced to have tested what it claims. */
+  private static final List<String> EXERCISED_OUTCOMES = List.of("stop", "tool_calls", "error/llm_error",
+      "error/state_timeout", "interrupted/superseded", "interrupted/cancelled");
   private static final String TOOL_CALL = "<tool_call name=\"check_inventory\">{\"item\":\"key\"}</tool_call>";
   private static final String[] FRAGMENTS = {
       "<speech>Halt! Who goes there?</speech>", "<emotion>angry</emotion>", "<emotion>furious</emotion>",
@@ -133,7 +136,12 @@ class EngineStressTest {
       SplittableRandom random = new SplittableRandom(seed + 1 + d);
       Thread driver = new Thread(() -> {
         try {
-          for (int op = 0; op < OPS_PER_DRIVER; op++) {
+          // Past its share, a driver goes on (up to four times as long) until the run has seen
+          // every outcome it claims to exercise: which ones occur depends on thread timing.
+          for (int op = 0; op < 4 * OPS_PER_DRIVER; op++) {
+            if (op >= OPS_PER_DRIVER && op % 100 == 0 && outcomes(logs).keySet().containsAll(EXERCISED_OUTCOMES)) {
+              break;
+            }
             drive(session, random, accepted, turnsByAgent, refusals);
           }
         } catch (Throwable t) {
@@ -204,16 +212,14 @@ class EngineStressTest {
       }
 
       // The run exercised what it claims to.
-      Map<String, Long> outcomes = logs.records("ended").stream().collect(Collectors.groupingBy(
-          r -> outcome((TurnEvent) r.value()), Collectors.counting()));
+      Map<String, Long> outcomes = outcomes(logs);
       System.out.println("EngineStressTest turns=" + accepted.size() + " events=" + checker.eventCount()
           + " llm_calls=" + llm.callCount() + " cancelled_calls=" + llm.cancelCount()
           + " state_requests=" + stateAnswers.get() + " outcomes=" + outcomes + " refusals=" + refusals);
       assertThat(accepted.size()).isGreaterThan(1000);
       assertThat(interruptedWhileStreaming).isGreaterThan(0);
       assertThat(interrupted).isGreaterThan(interruptedWhileStreaming);
-      assertThat(outcomes).containsKeys("stop", "tool_calls", "error/llm_error", "error/state_timeout",
-          "interrupted/superseded", "interrupted/cancelled");
+      assertThat(outcomes).containsKeys(EXERCISED_OUTCOMES.toArray(new String[0]));
       assertThat(accepted).anyMatch(Accepted::continuation);
       assertThat(refusals).containsKeys(ErrorCode.UNKNOWN_TURN, ErrorCode.DUPLICATE_TURN_RESULT);
     } finally {
@@ -348,6 +354,11 @@ class EngineStressTest {
       }
     }
     return ids;
+  }
+
+  private static Map<String, Long> outcomes(RecordingLogStore logs) {
+    return logs.records("ended").stream().collect(Collectors.groupingBy(
+        r -> outcome((TurnEvent) r.value()), Collectors.counting()));
   }
 
   private static String outcome(TurnEvent terminal) {
