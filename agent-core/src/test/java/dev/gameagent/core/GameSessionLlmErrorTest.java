@@ -152,8 +152,8 @@ class GameSessionLlmErrorTest {
     assertThat(f.timer.fireSweeps()).isEqualTo(1); // re-armed once, for both
 
     first.release();
-    second.release();
     assertThat(((TurnEvent.Finished) f.events.nextTerminal(brom)).finishReason()).isEqualTo("stop");
+    second.release();
     assertThat(((TurnEvent.Finished) f.events.nextTerminal(mira)).finishReason()).isEqualTo("stop");
   }
 
