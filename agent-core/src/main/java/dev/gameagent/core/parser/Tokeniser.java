@@ -296,7 +296,9 @@ final class Tokeniser {
           return i;
         }
       } else if (c == '>') {
-        attributes.start(tag);
+        if (!endTag) {
+          attributes.start(tag);
+        }
         emitTag(tag, endTag, false);
         return i + 1;
       } else if (!endTag && c == '/' && i + 1 < n && in[i + 1] == '>') {
@@ -401,35 +403,54 @@ final class Tokeniser {
    * states to read a numeric reference, one the slice cuts off, or one that a surrogate decides.
    */
   private int readNamedReference(char[] in, int amp, int n) {
-    int candidates = ALL_ENTITIES;
-    int length = 0;
-    for (int i = amp + 1; i < n; i++) {
+    int i = amp + 1;
+    if (i >= n) {
+      return amp;
+    }
+    // the first letter (and for "a" the second) picks the one entity it can still be
+    int entity;
+    switch (in[i]) {
+      case 'l':
+        entity = 0;
+        break;
+      case 'g':
+        entity = 1;
+        break;
+      case 'a':
+        if (i + 1 >= n) {
+          return amp;
+        }
+        entity = in[i + 1] == 'p' ? 4 : 2;
+        break;
+      case 'q':
+        entity = 3;
+        break;
+      default:
+        if (in[i] == '#' || Character.isSurrogate(in[i])) {
+          return amp;
+        }
+        out.text(in, amp, i); // "&" that starts no entity: literal, and the next character is read as text
+        return i;
+    }
+    char[] name = ENTITY_NAMES[entity];
+    for (int k = 0; i < n; k++, i++) {
       char c = in[i];
-      if ((c == '#' && length == 0) || Character.isSurrogate(c)) {
+      if (k < name.length && c == name[k]) {
+        continue;
+      }
+      if (k == name.length && c == ';') {
+        out.text(ENTITY_CHARS[entity]);
+        return i + 1;
+      }
+      if (Character.isSurrogate(c)) {
         return amp; // a surrogate is not read until its pair is known
       }
-      int next = 0;
-      for (int k = 0; k < ENTITY_NAMES.length; k++) {
-        char[] entity = ENTITY_NAMES[k];
-        if ((candidates & (1 << k)) != 0) {
-          if (c == ';' && entity.length == length) {
-            out.text(ENTITY_CHARS[k]);
-            return i + 1;
-          }
-          if (length < entity.length && entity[length] == c) {
-            next |= 1 << k;
-          }
-        }
-      }
-      if (next == 0) {
-        out.text(in, amp, i);
-        return i;
-      }
-      candidates = next;
-      length++;
+      out.text(in, amp, i);
+      return i;
     }
     return amp;
   }
+
 
   /**
    * The end of a run of an attribute name or unquoted value: up to whitespace, {@code >}, the two
