@@ -37,7 +37,7 @@ import java.util.Objects;
  * verbatim. Each {@code feed} sends at most one chunk per tag.
  *
  * <p>Malformed model output is never an exception: it becomes text, a dropped closing tag, or a
- * rejection. Work is linear in the input: every character is examined once.
+ * rejection. Work is linear in the input: every character is examined at most twice.
  *
  * <p>Not thread-safe: one parser per stream, confined to the thread that feeds it. Events reach the
  * listener on that thread, before the {@code feed} or {@code finish} that caused them returns; an

@@ -7,9 +7,12 @@ import java.util.Arrays;
  * back only what may still turn out to be markup, and hands decoded text and structural tags to a
  * {@link TagAssembler}.
  *
- * <p>Each input character is examined once; a character that ends a would-be tag or entity is
- * re-read by the state it falls back to, never the characters before it. Runs of plain text are
- * passed on in bulk. What is held at any time is bounded: a tag or entity name of at most
+ * <p>Runs of plain text are passed on in bulk, and markup that the input slice holds whole up to
+ * its decision is read by fast paths ({@code readText}) that leave anything unusual to the
+ * character states, handing over exactly where they stopped. A character that ends a would-be tag
+ * or entity is re-read by the state it falls back to, never the characters before it; only a tag's
+ * attributes, or a few letters of an entity, that a fast path gave up on are read a second time,
+ * so every character is examined at most twice. What is held at any time is bounded: a tag or entity name of at most
  * {@value #NAME_LIMIT} UTF-16 units after its {@code <}, {@code </} or {@code &}, a structural tag
  * of at most {@value #TAG_LIMIT} units from {@code <} to {@code >}, and one high surrogate.
  * Whatever falls back is released verbatim as text.
