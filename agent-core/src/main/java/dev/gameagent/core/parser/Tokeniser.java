@@ -12,10 +12,12 @@ import java.util.Arrays;
  * character states, handing over exactly where they stopped. A character that ends a would-be tag
  * or entity is re-read by the state it falls back to, never the characters before it; only a tag's
  * attributes, or a few letters of an entity, that a fast path gave up on are read a second time,
- * so every character is examined at most twice. What is held at any time is bounded: a tag or entity name of at most
- * {@value #NAME_LIMIT} UTF-16 units after its {@code <}, {@code </} or {@code &}, a structural tag
- * of at most {@value #TAG_LIMIT} units from {@code <} to {@code >}, and one high surrogate.
- * Whatever falls back is released verbatim as text.
+ * so every character is examined at most twice.
+ *
+ * <p>What is held at any time is bounded: a tag or entity name of at most {@value #NAME_LIMIT}
+ * UTF-16 units after its {@code <}, {@code </} or {@code &}, a structural tag of at most
+ * {@value #TAG_LIMIT} units from {@code <} to {@code >}, and one high surrogate. Whatever falls
+ * back is released verbatim as text.
  *
  * <p>Not thread-safe; confined to the thread that feeds its parser.
  */
