@@ -32,10 +32,14 @@ final class TagAssembler {
   private final String callIdPrefix;
   private final List<TagRejection> rejections = new ArrayList<>();
 
-  /** The open tag's trimmed content so far; what is past {@link #released} is not yet sent. */
+  /**
+   * The open tag's content so far, leading whitespace dropped: up to {@link #trimmed} it is the
+   * trimmed content, after it comes whitespace not yet known not to be trailing (kept here so a
+   * later word costs no second copy). What is past {@link #released} is not yet sent.
+   */
   private final TextBuffer content = new TextBuffer(128);
-  /** Whitespace after the content, not yet known not to be trailing. */
-  private final TextBuffer pendingWhitespace = new TextBuffer(8);
+  /** The length of {@link #content} up to its last non-whitespace character. */
+  private int trimmed;
 
   private DeclaredTag open;
   private Mode mode;
@@ -72,16 +76,13 @@ final class TagAssembler {
       return;
     }
     if (Chars.isWhitespace(c)) {
-      if (!content.isEmpty()) {
-        pendingWhitespace.append(c);
+      if (trimmed > 0) {
+        content.append(c);
       }
       return;
     }
-    if (!pendingWhitespace.isEmpty()) {
-      content.append(pendingWhitespace);
-      pendingWhitespace.clear();
-    }
     content.append(c);
+    trimmed = content.length();
   }
 
   /** The decoded text {@code s[start, end)}, appended in bulk. */
@@ -106,23 +107,18 @@ final class TagAssembler {
       last--;
     }
     if (last < start) {
-      if (!content.isEmpty()) {
-        pendingWhitespace.append(s, start, end);
+      if (trimmed > 0) {
+        content.append(s, start, end);
       }
       return;
     }
-    if (content.isEmpty()) {
+    if (trimmed == 0) {
       while (Chars.isWhitespace(s[start])) {
         start++;
       }
-    } else if (!pendingWhitespace.isEmpty()) {
-      content.append(pendingWhitespace);
-      pendingWhitespace.clear();
     }
-    content.append(s, start, last + 1);
-    if (last + 1 < end) {
-      pendingWhitespace.append(s, last + 1, end);
-    }
+    content.append(s, start, end);
+    trimmed = content.length() - (end - 1 - last);
   }
 
   /**
@@ -201,6 +197,7 @@ final class TagAssembler {
 
   private void close(boolean complete) {
     DeclaredTag tag = open;
+    content.truncate(trimmed); // trailing whitespace is not content
     switch (mode) {
       case STREAMING:
         flushChunk();
@@ -217,7 +214,7 @@ final class TagAssembler {
     open = null;
     mode = null;
     content.clear();
-    pendingWhitespace.clear();
+    trimmed = 0;
     released = 0;
     chunkCount = 0;
     lastChunk = null;
@@ -257,9 +254,9 @@ final class TagAssembler {
   }
 
   private void flushChunk() {
-    if (content.length() > released) {
-      String chunk = content.substring(released);
-      released = content.length();
+    if (trimmed > released) {
+      String chunk = content.substring(released, trimmed);
+      released = trimmed;
       chunkCount++;
       lastChunk = chunk;
       listener.onChunk(index, open.name(), chunk);

@@ -80,9 +80,14 @@ final class TextBuffer implements CharSequence {
     }
   }
 
-  /** The text from {@code start} to the end. */
-  String substring(int start) {
-    return new String(value, start, length - start);
+  /** The text from {@code start} to {@code end}. */
+  String substring(int start, int end) {
+    return new String(value, start, end - start);
+  }
+
+  /** Drops the text from {@code newLength} on. */
+  void truncate(int newLength) {
+    length = Math.min(length, newLength);
   }
 
   @Override
