@@ -575,6 +575,15 @@ final class Tokeniser {
     state = TokeniserState.AFTER_END_TAG_NAME;
   }
 
+  /** The {@code >} after a closing tag's whitespace: ends the tag unless it would be longer than {@value #TAG_LIMIT}. */
+  void closeEndTag(char c) {
+    if (heldLength(position) >= TAG_LIMIT) {
+      notMarkup(c);
+      return;
+    }
+    emitEndTag();
+  }
+
   /** The held text is not markup after all: it is released as text and {@code c} is re-read as text. */
   void notMarkup(char c) {
     out.text(held.array(), 0, held.length());

@@ -86,7 +86,7 @@ enum TokeniserState {
     @Override
     void read(Tokeniser t, char c) {
       if (c == '>') {
-        t.emitEndTag();
+        t.closeEndTag(c);
       } else if (Chars.isWhitespace(c)) {
         t.holdEndTag(c);
       } else {

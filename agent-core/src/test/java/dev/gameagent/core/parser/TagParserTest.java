@@ -483,6 +483,16 @@ class TagParserTest {
         .isEqualTo("<speech#0> \"Look:\" | \" " + held.replace("\"", "\\\"") + "\\\">Hi\" | </speech#0 cut>");
   }
 
+  /** A closing tag is held no longer than an open one: its whitespace may not carry it past 1 KiB. */
+  @Test
+  void closingTagHeldForAtMost1KiB() {
+    String close1024 = "</speech" + " ".repeat(1024 - 9) + ">";
+    assertThat(close1024).hasSize(1024);
+    parser.assertParses("<speech>Hi" + close1024 + "x", "<speech#0> \"Hi\" </speech#0>");
+    String close1025 = "</speech" + " ".repeat(1025 - 9) + ">";
+    parser.assertParses("<speech>Hi" + close1025 + "x</speech>", "<speech#0> \"Hi" + close1025 + "x\" </speech#0>");
+  }
+
   @Test
   void chunksLongerThanTheReadSliceParseAsIfSplit() {
     String[] snippets = {
