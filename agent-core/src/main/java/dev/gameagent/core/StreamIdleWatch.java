@@ -76,24 +76,29 @@ final class StreamIdleWatch {
   }
 
   private void sweep() {
-    long now = System.nanoTime();
-    for (Iterator<Map.Entry<Turn, AgentState>> it = watched.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<Turn, AgentState> entry = it.next();
-      Turn turn = entry.getKey();
-      if (now - turn.lastLlmCallbackNanos >= timeoutNanos) {
-        it.remove(); // the agent watches it again if the client called back meanwhile
-        AgentState agent = entry.getValue();
-        try {
-          engine.continueAfterState(() -> agent.onStreamIdle(turn));
-        } catch (RuntimeException e) {
-          log.warn("stream idle check failed turn={}", turn.id, e);
+    try {
+      long now = System.nanoTime();
+      for (Iterator<Map.Entry<Turn, AgentState>> it = watched.entrySet().iterator(); it.hasNext(); ) {
+        Map.Entry<Turn, AgentState> entry = it.next();
+        Turn turn = entry.getKey();
+        if (now - turn.lastLlmCallbackNanos >= timeoutNanos) {
+          it.remove(); // the agent watches it again if the client called back meanwhile
+          AgentState agent = entry.getValue();
+          try {
+            engine.continueAfterState(() -> agent.onStreamIdle(turn));
+          } catch (RuntimeException e) {
+            log.warn("stream idle check failed turn={}", turn.id, e);
+          }
         }
       }
-    }
-    sweepScheduled.set(false);
-    // a turn watched while this sweep ran may have seen it still scheduled: look again
-    if (!watched.isEmpty() && sweepScheduled.compareAndSet(false, true)) {
-      scheduleSweep();
+    } finally {
+      // Even after a fatal error (a listener's stack overflow, run here without a state executor):
+      // the sweep is every turn's, and left marked scheduled it would never run again.
+      sweepScheduled.set(false);
+      // a turn watched while this sweep ran may have seen it still scheduled: look again
+      if (!watched.isEmpty() && sweepScheduled.compareAndSet(false, true)) {
+        scheduleSweep();
+      }
     }
   }
 }

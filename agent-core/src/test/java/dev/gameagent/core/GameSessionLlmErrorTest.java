@@ -2,6 +2,7 @@ package dev.gameagent.core;
 
 import static dev.gameagent.core.EngineFixture.BROM;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.gameagent.core.llm.AuthenticationException;
@@ -17,10 +18,14 @@ import dev.gameagent.core.llm.Usage;
 import dev.gameagent.core.parser.TagRejection;
 import dev.gameagent.core.testing.ScriptedLlmClient;
 import dev.gameagent.core.testing.ScriptedLlmClient.Script;
+import dev.gameagent.core.testing.RecordingLogStore;
 import dev.gameagent.core.testing.ScriptedStateProvider;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -135,6 +140,49 @@ class GameSessionLlmErrorTest {
     assertThat(f.timer.fireSweeps()).isEqualTo(1);
     assertThat(f.timer.hasPendingSweep()).isFalse(); // with the turn ended, the sweep found nothing to watch and stopped
     assertThat(call.cancelled()).isFalse();
+  }
+
+  /**
+   * The sweep is the engine's, not the turn's: a fatal error while it ends one silent turn (here a
+   * listener's stack overflow, which the engine lets through) must not leave later turns unwatched.
+   */
+  @Test
+  void aFatalErrorWhileEndingASilentTurnLeavesLaterTurnsWatched() {
+    ManualScheduler timer = new ManualScheduler();
+    ScriptedLlmClient llm = new ScriptedLlmClient();
+    List<TurnEvent> events = new CopyOnWriteArrayList<>();
+    AtomicBoolean overflowOnce = new AtomicBoolean(true);
+    TurnListener listener = event -> {
+      if (event instanceof TurnEvent.Finished && overflowOnce.compareAndSet(true, false)) {
+        throw new StackOverflowError("the game's listener recursed");
+      }
+      events.add(event);
+    };
+    AgentEngine engine = AgentEngine.builder().llmClient(llm).logStore(new RecordingLogStore()).scheduler(timer)
+        .streamIdleTimeout(Duration.ofNanos(1)).build();
+    try {
+      GameSession session = engine.openSession("s-idle", ScriptedStateProvider.answering(BROM), listener);
+      llm.enqueue(Script.hanging());
+      session.interact("brom", InteractionEvent.of(session.newEventId(), "player", "Hello"));
+      llm.awaitCall(0);
+      assertThat(timer.hasPendingSweep()).isTrue();
+      assertThatThrownBy(timer::fireSweeps).isInstanceOf(StackOverflowError.class); // on this thread: no state executor
+
+      llm.enqueue(Script.hanging());
+      String second = session.interact("mira", InteractionEvent.of(session.newEventId(), "player", "Hello"));
+      ScriptedLlmClient.Call call = llm.awaitCall(1);
+      await().until(() -> {
+        if (timer.hasPendingSweep()) {
+          timer.fireSweeps();
+        }
+        return events.stream().anyMatch(e -> e instanceof TurnEvent.Finished f && f.turnId().equals(second));
+      });
+      await().until(call::cancelled);
+    } finally {
+      engine.close();
+      timer.shutdownNow();
+      llm.close();
+    }
   }
 
   /** Streaming turns share one sweep: a timer per turn woke the timer thread on every turn. */
