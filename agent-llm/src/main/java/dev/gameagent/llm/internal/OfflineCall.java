@@ -98,9 +98,11 @@ final class OfflineCall extends GuardedCall {
     if (p != null) {
       p.cancel(false);
     }
-    if (!lock.isHeldByCurrentThread()) {
-      // cancelled from outside: no step will run to remove it (a delivery under the lock removes
-      // the call itself once its callback has returned)
+    if (lock.getHoldCount() == 1) {
+      // cancel() from outside, now holding the lock, so no callback is running: no step will run
+      // to remove the call. Not before the lock (a callback may still run, which close() must wait
+      // for), nor inside a delivery (held more than once: the delivery removes the call itself
+      // once its callback has returned).
       active.remove(this);
     }
   }

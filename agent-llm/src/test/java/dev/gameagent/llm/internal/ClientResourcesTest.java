@@ -18,7 +18,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import mockwebserver3.MockWebServer;
 import okhttp3.Request;
@@ -112,6 +114,64 @@ class ClientResourcesTest {
       }
       assertThat(server.getRequestCount()).isZero();
     }
+  }
+
+  /**
+   * A cancel from elsewhere (the engine ending the turn) while a callback runs must not take the
+   * call out of the client's calls in flight before the callback returned, or a {@code close()}
+   * at that moment would not wait for it.
+   */
+  @Test
+  void offlineCloseWaitsForACallbackInProgressOfACallBeingCancelledElsewhere() throws Exception {
+    OfflineClient client = new OfflineClient(LlmConfig.builder().offlineTokensPerSecond(0).build());
+    CountDownLatch inText = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicBoolean textReturned = new AtomicBoolean();
+    LlmStreamHandler handler = new LlmStreamHandler() {
+      @Override
+      public void onText(String delta) {
+        inText.countDown();
+        boolean interrupted = false;
+        while (release.getCount() > 0) {
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            interrupted = true; // close() interrupts the offline threads; the callback still finishes
+          }
+        }
+        textReturned.set(true);
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+
+      @Override
+      public void onComplete(LlmCompletion completion) {}
+
+      @Override
+      public void onError(LlmException error) {}
+    };
+    OfflineCall call = (OfflineCall) client.stream(request(), handler);
+    assertThat(inText.await(30, TimeUnit.SECONDS)).isTrue();
+    Thread canceller = new Thread(call::cancel);
+    canceller.start();
+    await().atMost(Duration.ofSeconds(30)).until(() -> call.lock.hasQueuedThread(canceller));
+    AtomicBoolean closeReturned = new AtomicBoolean();
+    Thread closer = new Thread(() -> {
+      client.close();
+      closeReturned.set(true);
+    });
+    closer.start();
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> closeReturned.get() || call.lock.hasQueuedThread(closer));
+    boolean returnedDuringCallback = closeReturned.get();
+    release.countDown();
+    canceller.join(30_000);
+    closer.join(30_000);
+
+    assertThat(returnedDuringCallback).as("close() returned while onText was still running").isFalse();
+    assertThat(closeReturned).isTrue();
+    assertThat(textReturned).isTrue();
   }
 
   @Test
