@@ -596,7 +596,6 @@ final class AgentState {
       onLlmError(turn, e);
       return;
     } catch (Throwable e) {
-      UserCodeFailures.rethrowIfFatal(e);
       onInternalError(turn, "LlmClient.stream", e);
       return;
     }
@@ -689,9 +688,11 @@ final class AgentState {
   /**
    * Ends a streaming turn as {@code internal} after a failure of the engine's own handling or of
    * the client breaking its contract (a throwing {@code stream}, a null completion), so that no
-   * turn is left without its terminal event; then delivers whatever the failed call had queued.
+   * turn is left without its terminal event; then delivers whatever the failed call had queued. A
+   * {@link VirtualMachineError} is rethrown instead (see {@link UserCodeFailures}).
    */
   void onInternalError(Turn turn, String what, Throwable failure) {
+    UserCodeFailures.rethrowIfFatal(failure);
     log.error("{} failed session={} agent={} turn={}", what, session.id(), agentId, turn.id, failure);
     synchronized (lock) {
       failInternally(turn);

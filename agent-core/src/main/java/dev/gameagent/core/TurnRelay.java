@@ -27,7 +27,6 @@ final class TurnRelay implements LlmStreamHandler, TagListener {
     try {
       agent.onLlmText(turn, delta);
     } catch (RuntimeException | Error e) {
-      UserCodeFailures.rethrowIfFatal(e);
       agent.onInternalError(turn, "handling a text delta", e);
     }
   }
@@ -43,7 +42,6 @@ final class TurnRelay implements LlmStreamHandler, TagListener {
     try {
       agent.onLlmComplete(turn, completion);
     } catch (RuntimeException | Error e) {
-      UserCodeFailures.rethrowIfFatal(e);
       agent.onInternalError(turn, "handling the completion", e);
     }
   }
@@ -53,7 +51,6 @@ final class TurnRelay implements LlmStreamHandler, TagListener {
     try {
       agent.onLlmError(turn, error);
     } catch (RuntimeException | Error e) {
-      UserCodeFailures.rethrowIfFatal(e);
       agent.onInternalError(turn, "handling the stream's error", e);
     }
   }
