@@ -47,8 +47,7 @@ final class IdGenerator {
       }
       n = n * 10 + (c - '0');
     }
-    long seen = n;
-    counter.accumulateAndGet(seen, Math::max);
+    counter.accumulateAndGet(n, Math::max);
   }
 
   /** A new unguessable session id: 128 random bits as 32 lowercase hex digits. */
