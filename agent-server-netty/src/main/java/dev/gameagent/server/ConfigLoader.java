@@ -84,6 +84,11 @@ final class ConfigLoader {
     boolean isBoolean() {
       return "BOOL".equals(valueName);
     }
+
+    /** The flag with its value, as {@code --help} and the docs' configuration reference show it. */
+    String usage() {
+      return flag + (isBoolean() ? "[=BOOL]" : " " + valueName);
+    }
   }
 
   @FunctionalInterface
@@ -152,7 +157,7 @@ final class ConfigLoader {
         .append("Settings, highest first: these flags, the environment, a .env file in the working\n")
         .append("directory, the defaults.\n\nOptions:\n");
     for (Option o : Option.values()) {
-      String left = "  " + o.flag + (o.isBoolean() ? "[=BOOL]" : " " + o.valueName);
+      String left = "  " + o.usage();
       out.append(String.format(Locale.ROOT, "%-32s %s (default %s)%n%-32s   env %s%n", left, o.description,
           o.defaultText, "", o.env));
     }

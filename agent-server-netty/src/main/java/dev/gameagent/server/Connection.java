@@ -43,9 +43,8 @@ final class Connection implements AgentStateProvider, TurnListener {
   private final Map<String, PendingState> pendingStates = new ConcurrentHashMap<>();
   /** Event-loop confined, like {@link #onText}. */
   private final RateLimiter rateLimiter;
-  private volatile GameSession session;
-  private volatile AgentLimit agents;
-  private volatile LoggedSpecs loggedSpecs;
+  /** Set once, on the event loop, by {@link #open}; null before. */
+  private volatile ServerSession session;
   private volatile boolean takenOver;
 
   Connection(ServerContext server, Channel channel) {
@@ -61,8 +60,8 @@ final class Connection implements AgentStateProvider, TurnListener {
 
   /** The session id, or null before {@link #open}. */
   String sessionId() {
-    GameSession s = session;
-    return s == null ? null : s.id();
+    ServerSession s = session;
+    return s == null ? null : s.game().id();
   }
 
   /**
@@ -94,10 +93,8 @@ final class Connection implements AgentStateProvider, TurnListener {
         // attach() cancels the previous connection's turns upstream, silently.
         (stored, previous) -> previous.takenOver(),
         stored -> stored.game().attach(this, this));
-    agents = attached.session().agents();
-    loggedSpecs = attached.session().specs();
-    session = attached.session().game();
-    String id = session.id();
+    session = attached.session();
+    String id = session.game().id();
     boolean resumed = attached.resumed() || fromDisk[0];
     out.send(Unpooled.wrappedBuffer(server.codec().sessionStarted(id, ServerContext.SERVER_NAME, server.version(),
         resumed)));
@@ -126,10 +123,10 @@ final class Connection implements AgentStateProvider, TurnListener {
 
   /** One client text message. Runs on the event loop. */
   void onText(String text) {
-    GameSession s = session;
     if (!admit()) {
       return;
     }
+    GameSession s = session.game();
     ClientMessage message = null;
     try {
       message = server.codec().decode(text, s::newEventId);
@@ -162,13 +159,13 @@ final class Connection implements AgentStateProvider, TurnListener {
       out.send(Unpooled.wrappedBuffer(server.codec().pong(ping.id(), server.clock().millis())));
     } else if (message instanceof ClientMessage.InteractionEventMessage m) {
       checkTurnLimits(s, m.agentId());
-      agents.admit(List.of(m.agentId()));
+      session.agents().admit(List.of(m.agentId()));
       String turnId = s.interact(m.agentId(), m.event());
       log.atDebug().addKeyValue("session", s.id()).addKeyValue("agent", m.agentId())
           .addKeyValue("event", m.event().eventId()).addKeyValue("turn", turnId)
           .addKeyValue("on_busy", m.event().onBusy().wireName()).log("interaction event");
     } else if (message instanceof ClientMessage.NotificationEventMessage m) {
-      agents.admit(m.agentIds());
+      session.agents().admit(m.agentIds());
       s.notify(m.agentIds(), m.event());
     } else if (message instanceof ClientMessage.AgentStateSnapshot m) {
       onSnapshot(s, m);
@@ -185,7 +182,7 @@ final class Connection implements AgentStateProvider, TurnListener {
       s.cancelTurn(m.agentId(), m.turnId());
     } else if (message instanceof ClientMessage.ResetAgent m) {
       s.resetAgent(m.agentId());
-      loggedSpecs.forget(m.agentId());
+      session.specs().forget(m.agentId());
       log.atInfo().addKeyValue("session", s.id()).addKeyValue("agent", m.agentId()).addKeyValue("event", "reset_agent")
           .log("agent reset");
     } else {
@@ -232,11 +229,11 @@ final class Connection implements AgentStateProvider, TurnListener {
     PendingState pending = requestId == null ? null : pendingStates.get(requestId);
     if (pending == null || !pending.agentId().equals(m.agentId())
         || !pendingStates.remove(requestId, pending) || !pending.future().complete(spec)) {
-      agents.admit(List.of(m.agentId()));
+      session.agents().admit(List.of(m.agentId()));
       s.updateSpec(m.agentId(), spec);
     }
     // Either way the engine caches it; logged so that a resume after a restart has it too.
-    if (loggedSpecs.replace(m.agentId(), spec)) {
+    if (session.specs().replace(m.agentId(), spec)) {
       server.logStore().specCached(s.id(), m.agentId(), spec);
     }
   }
@@ -334,15 +331,16 @@ final class Connection implements AgentStateProvider, TurnListener {
 
   /** The server is stopping: end every active turn with reason {@code shutdown}. */
   void shutdownTurns() {
-    GameSession s = session;
+    ServerSession s = session;
     if (s != null && !takenOver) {
-      s.shutdown();
+      s.game().shutdown();
     }
   }
 
   /** The channel closed. Cancels the session's turns upstream unless another connection took it over. */
   void closed() {
-    GameSession s = session;
+    ServerSession held = session;
+    GameSession s = held == null ? null : held.game();
     // detach(this) is a no-op when a newer connection attached between release() and here.
     if (s != null && server.sessions().release(s.id(), this, System.nanoTime()) && s.detach(this)) {
       // Cancels the turns upstream and has the log store write the conversation log.

@@ -59,7 +59,8 @@ import org.slf4j.LoggerFactory;
  */
 final class FileLogStore implements LogStore, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FileLogStore.class);
-  private static final String SESSION_FILE = "session.jsonl";
+  /** A session folder's own record file; every other {@code .jsonl} file in it is one agent's. */
+  static final String SESSION_FILE = "session.jsonl";
   private static final String CONVERSATION_FILE = "conversation.txt";
   private static final int MAX_OPEN_FILES = 128;
   /** Far more than a healthy disk ever lags by; small enough that queued prompts stay in the hundreds of MB. */

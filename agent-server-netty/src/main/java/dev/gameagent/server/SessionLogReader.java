@@ -46,7 +46,6 @@ import org.slf4j.LoggerFactory;
  */
 final class SessionLogReader {
   private static final Logger log = LoggerFactory.getLogger(SessionLogReader.class);
-  private static final String SESSION_FILE = "session.jsonl";
 
   /**
    * A session read back: each agent's history, oldest first, agents in file-name order, and the
@@ -66,14 +65,14 @@ final class SessionLogReader {
       return Optional.empty();
     }
     boolean found = false;
-    Path sessionFile = dir.resolve(SESSION_FILE);
+    Path sessionFile = dir.resolve(FileLogStore.SESSION_FILE);
     if (Files.isRegularFile(sessionFile)) {
       found = mentions(sessionFile, sessionId);
     }
     List<Path> files = new ArrayList<>();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*.jsonl")) {
       for (Path file : stream) {
-        if (!file.getFileName().toString().equals(SESSION_FILE) && Files.isRegularFile(file)) {
+        if (!file.getFileName().toString().equals(FileLogStore.SESSION_FILE) && Files.isRegularFile(file)) {
           files.add(file);
         }
       }

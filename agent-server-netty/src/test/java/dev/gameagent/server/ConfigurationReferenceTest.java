@@ -42,8 +42,7 @@ class ConfigurationReferenceTest {
     StringBuilder out = new StringBuilder();
     out.append("| flag | environment variable | default | meaning |\n|---|---|---|---|\n");
     for (ConfigLoader.Option o : ConfigLoader.Option.values()) {
-      String flag = o.flag + (o.isBoolean() ? "[=BOOL]" : " " + o.valueName);
-      out.append("| `").append(flag).append("` | `").append(o.env).append("` | `").append(o.defaultText)
+      out.append("| `").append(o.usage()).append("` | `").append(o.env).append("` | `").append(o.defaultText)
           .append("` | ").append(cell(o.description)).append(" |\n");
     }
     out.append("\nThe LLM client reads these from the environment and `.env` only (no flags):\n\n")
