@@ -95,7 +95,7 @@ enum TokeniserState {
     }
   },
 
-  BEFORE_ATTRIBUTE_NAME(true) {
+  BEFORE_ATTRIBUTE_NAME {
     @Override
     void read(Tokeniser t, char c) {
       if (c == '>') {
@@ -109,7 +109,7 @@ enum TokeniserState {
     }
   },
 
-  ATTRIBUTE_NAME(true) {
+  ATTRIBUTE_NAME {
     @Override
     void read(Tokeniser t, char c) {
       if (c == '>') {
@@ -127,7 +127,7 @@ enum TokeniserState {
   },
 
   /** Whitespace after an attribute name: {@code =} may still give it a value. */
-  AFTER_ATTRIBUTE_NAME(true) {
+  AFTER_ATTRIBUTE_NAME {
     @Override
     void read(Tokeniser t, char c) {
       if (c == '=') {
@@ -138,7 +138,7 @@ enum TokeniserState {
     }
   },
 
-  BEFORE_ATTRIBUTE_VALUE(true) {
+  BEFORE_ATTRIBUTE_VALUE {
     @Override
     void read(Tokeniser t, char c) {
       if (c == '"') {
@@ -154,21 +154,21 @@ enum TokeniserState {
     }
   },
 
-  ATTRIBUTE_VALUE_DOUBLE_QUOTED(true) {
+  ATTRIBUTE_VALUE_DOUBLE_QUOTED {
     @Override
     void read(Tokeniser t, char c) {
       quotedValue(t, c, '"', this);
     }
   },
 
-  ATTRIBUTE_VALUE_SINGLE_QUOTED(true) {
+  ATTRIBUTE_VALUE_SINGLE_QUOTED {
     @Override
     void read(Tokeniser t, char c) {
       quotedValue(t, c, '\'', this);
     }
   },
 
-  ATTRIBUTE_VALUE_UNQUOTED(true) {
+  ATTRIBUTE_VALUE_UNQUOTED {
     @Override
     void read(Tokeniser t, char c) {
       if (c == '>') {
@@ -186,7 +186,7 @@ enum TokeniserState {
   },
 
   /** A {@code /} in an unquoted value: {@code name=wave/>} ends a self-closing tag. */
-  UNQUOTED_VALUE_SLASH(true) {
+  UNQUOTED_VALUE_SLASH {
     @Override
     void read(Tokeniser t, char c) {
       if (c == '>') {
@@ -199,7 +199,7 @@ enum TokeniserState {
     }
   },
 
-  SELF_CLOSING_START(true) {
+  SELF_CLOSING_START {
     @Override
     void read(Tokeniser t, char c) {
       if (c == '>') {
@@ -285,17 +285,6 @@ enum TokeniserState {
       }
     }
   };
-
-  /** Whether the state is inside a structural open tag after its name, where all input is held. */
-  final boolean inAttributes;
-
-  TokeniserState() {
-    this(false);
-  }
-
-  TokeniserState(boolean inAttributes) {
-    this.inAttributes = inAttributes;
-  }
 
   /** Consumes {@code c}, or hands it to the state it moves to. */
   abstract void read(Tokeniser t, char c);
