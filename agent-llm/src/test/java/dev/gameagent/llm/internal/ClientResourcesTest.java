@@ -34,6 +34,17 @@ import org.junit.jupiter.api.Test;
  */
 class ClientResourcesTest {
 
+  /** Starts {@code count} streams of the same request on {@code client}; returns their handlers, in order. */
+  private static List<RecordingHandler> streams(OfflineClient client, int count) {
+    List<RecordingHandler> handlers = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      RecordingHandler h = new RecordingHandler();
+      handlers.add(h);
+      client.stream(request(), h);
+    }
+    return handlers;
+  }
+
   /** Live threads whose name starts with {@code prefix}. */
   private static Set<Thread> threads(String prefix) {
     return Thread.getAllStackTraces().keySet().stream()
@@ -178,12 +189,7 @@ class ClientResourcesTest {
   void offlineStreamsShareAFewThreadsAndCloseEndsThemSilently() {
     Set<Thread> before = threads("gameagent-llm-offline");
     OfflineClient client = new OfflineClient(LlmConfig.builder().offlineTokensPerSecond(5).build());
-    List<RecordingHandler> handlers = new ArrayList<>();
-    for (int i = 0; i < 300; i++) {
-      RecordingHandler h = new RecordingHandler();
-      handlers.add(h);
-      client.stream(request(), h);
-    }
+    List<RecordingHandler> handlers = streams(client, 300);
 
     await().atMost(Duration.ofSeconds(60)).until(() -> handlers.stream().allMatch(h -> !h.text().isEmpty()));
     assertThat(handlers).as("all 300 streams open at once").noneMatch(RecordingHandler::hasTerminal);
@@ -202,12 +208,7 @@ class ClientResourcesTest {
   void offlineCloseWhileStreamsRunFlatOutDeliversNothingAfterItReturns() {
     for (int round = 0; round < 20; round++) {
       OfflineClient client = new OfflineClient(LlmConfig.builder().offlineTokensPerSecond(0).build());
-      List<RecordingHandler> handlers = new ArrayList<>();
-      for (int i = 0; i < 20; i++) {
-        RecordingHandler h = new RecordingHandler();
-        handlers.add(h);
-        client.stream(request(), h);
-      }
+      List<RecordingHandler> handlers = streams(client, 20);
       handlers.get(0).awaitText();
 
       client.close();

@@ -46,7 +46,8 @@ public final class NpcTurns implements TurnListener {
 
   @Override
   public void onEvent(TurnEvent event) {
-    Shown shown = turns.computeIfAbsent(event.agentId() + "\u0000" + event.turnId(), key -> new Shown());
+    String key = event.agentId() + "\u0000" + event.turnId();
+    Shown shown = turns.computeIfAbsent(key, k -> new Shown());
     if (event instanceof TurnEvent.Started) {
       shown.started = true;
     } else if (event instanceof TurnEvent.TagOpen open) {
@@ -65,7 +66,7 @@ public final class NpcTurns implements TurnListener {
         game.perform(close.agentId(), tag); // an emotion, an action
       }
     } else if (event.terminal()) {
-      turns.remove(event.agentId() + "\u0000" + event.turnId());
+      turns.remove(key);
       end(event, shown);
     }
   }
