@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -159,12 +160,18 @@ public abstract class LlmClientContract {
   void cancelWhileACallbackRunsSilencesEverythingAfterIt() throws Exception {
     CountDownLatch inCallback = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch callbackDone = new CountDownLatch(1);
+    AtomicBoolean cancelReturned = new AtomicBoolean();
+    AtomicBoolean returnedMidCallback = new AtomicBoolean();
     ContractRecorder recorder = new ContractRecorder() {
       @Override
       void react(Callback callback) {
         if (callback.kind().equals("text") && inCallback.getCount() == 1) {
           inCallback.countDown();
           awaitLatch(release);
+          // The callback is about to return: cancel() must still be waiting for it.
+          returnedMidCallback.set(cancelReturned.get());
+          callbackDone.countDown();
         }
       }
     };
@@ -173,6 +180,7 @@ public abstract class LlmClientContract {
 
     Thread canceller = new Thread(() -> {
       call.cancel();
+      cancelReturned.set(true);
       recorder.cancelReturned();
     }, "contract-canceller");
     canceller.start();
@@ -182,6 +190,8 @@ public abstract class LlmClientContract {
     canceller.join(timeout().toMillis());
 
     assertThat(canceller.isAlive()).as("cancel() returns once the running callback has").isFalse();
+    awaitLatch(callbackDone);
+    assertThat(returnedMidCallback).as("cancel() returned while a callback was still running").isFalse();
     recorder.assertQuietFor(quietPeriod());
     assertThat(recorder.callbacks()).noneMatch(Callback::terminal);
   }
