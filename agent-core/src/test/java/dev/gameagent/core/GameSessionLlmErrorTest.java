@@ -22,7 +22,9 @@ import dev.gameagent.core.testing.RecordingLogStore;
 import dev.gameagent.core.testing.ScriptedStateProvider;
 import java.time.Duration;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -231,6 +233,59 @@ class GameSessionLlmErrorTest {
       handler.onText(" Who goes there?</speech>");
       handler.onComplete(new LlmCompletion("stop", null));
       assertThat(((TurnEvent.Finished) reasoning.events.nextTerminal(turnId)).finishReason()).isEqualTo("stop");
+    }
+  }
+
+  /**
+   * The sweep hands a silent turn to its agent through the state executor, which may run the check
+   * late: a client that called back meanwhile keeps its turn, and the turn is watched again, so if
+   * it then falls silent for good it still ends.
+   */
+  @Test
+  void aClientThatCallsBackBetweenTheSweepAndTheCheckIsWatchedAgain() throws Exception {
+    Duration idleTimeout = Duration.ofSeconds(2);
+    Queue<Runnable> held = new ConcurrentLinkedQueue<>();
+    CompletableFuture<LlmStreamHandler> handlers = new CompletableFuture<>();
+    LlmClient client = (request, handler) -> {
+      handlers.complete(handler);
+      return () -> {};
+    };
+    try (EngineFixture late = new EngineFixture(ScriptedStateProvider.answering(BROM),
+        b -> b.llmClient(client).streamIdleTimeout(idleTimeout).stateExecutor(held::add))) {
+      String turnId = late.session.interact("brom", late.event("Hello"));
+      runAll(held); // the state answer: the turn starts streaming
+      LlmStreamHandler handler = handlers.get(10, TimeUnit.SECONDS);
+      handler.onText("<speech>Hm.");
+      awaitSilence(idleTimeout);
+      assertThat(late.timer.fireSweeps()).isEqualTo(1);
+      assertThat(held).as("the sweep's check, waiting for the executor").hasSize(1);
+
+      handler.onText(" Who goes"); // the client calls back before the check runs
+      runAll(held);
+
+      assertThat(late.events.checker().terminal("brom", turnId)).as("a turn whose client called back").isNull();
+      assertThat(late.timer.hasPendingSweep()).as("the turn is watched again").isTrue();
+      awaitSilence(idleTimeout);
+      await().until(() -> {
+        late.timer.fireSweeps();
+        runAll(held);
+        return late.events.checker().terminal("brom", turnId) != null;
+      });
+      TurnEvent.Finished finished = (TurnEvent.Finished) late.events.checker().terminal("brom", turnId);
+      assertThat(finished.error().code()).isEqualTo(ErrorCode.LLM_ERROR);
+    }
+  }
+
+  /** Lets more than {@code idleTimeout} pass (not synchronization: idleness needs time). */
+  private static void awaitSilence(Duration idleTimeout) {
+    long from = System.nanoTime();
+    Duration silence = idleTimeout.plusMillis(200);
+    await().pollDelay(silence).atMost(silence.plusSeconds(10)).until(() -> System.nanoTime() - from > silence.toNanos());
+  }
+
+  private static void runAll(Queue<Runnable> tasks) {
+    for (Runnable task; (task = tasks.poll()) != null; ) {
+      task.run();
     }
   }
 
