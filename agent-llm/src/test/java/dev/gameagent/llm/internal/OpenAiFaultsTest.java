@@ -114,12 +114,16 @@ class OpenAiFaultsTest {
         .body("{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}").build());
     server.enqueue(ok("<speech>Hi</speech>").response());
 
-    RecordingHandler h = stream();
+    try (LogCapture logs = new LogCapture()) {
+      RecordingHandler h = stream();
 
-    assertThat(h.awaitComplete().finishReason()).isEqualTo("stop");
-    assertThat(h.text()).isEqualTo("<speech>Hi</speech>");
-    assertThat(server.getRequestCount()).isEqualTo(2);
-    h.assertNoViolations();
+      assertThat(h.awaitComplete().finishReason()).isEqualTo("stop");
+      assertThat(h.text()).isEqualTo("<speech>Hi</speech>");
+      assertThat(server.getRequestCount()).isEqualTo(2);
+      h.assertNoViolations();
+      assertThat(logs.lines()).as("the retry waited the retry-after-ms, not the 1 ms backoff")
+          .anyMatch(l -> l.contains("HTTP 429") && l.contains("retry 1 of 2 in 20 ms"));
+    }
   }
 
   @Test
