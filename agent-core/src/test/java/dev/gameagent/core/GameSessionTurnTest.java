@@ -13,7 +13,9 @@ import dev.gameagent.core.testing.ScriptedLlmClient.Call;
 import dev.gameagent.core.testing.ScriptedLlmClient.Script;
 import dev.gameagent.core.testing.ScriptedStateProvider;
 import dev.gameagent.core.testing.TurnRecorder;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -127,6 +129,49 @@ class GameSessionTurnTest {
     f.events.nextTerminal(second);
     assertThat(f.events.events(first)).hasSize(1);
     assertThat(f.llm.callCount()).isEqualTo(1);
+  }
+
+  /**
+   * What the game sees, in order, when a new event supersedes a turn or a queued event starts: the
+   * old turn's terminal event, then the new turn's state request.
+   */
+  @Test
+  void theOldTurnsTerminalEventComesBeforeTheNextTurnsStateRequest() {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    ScriptedStateProvider state = ScriptedStateProvider.manual();
+    AgentStateProvider provider = request -> {
+      seen.add("state " + request.turnId());
+      return state.requestState(request);
+    };
+    TurnRecorder recorder = new TurnRecorder();
+    f.engine.close();
+    try (AgentEngine engine = AgentEngine.builder().llmClient(f.llm).scheduler(f.timer).build()) {
+      GameSession session = engine.openSession(null, provider, event -> {
+        if (event.terminal()) {
+          seen.add(event.getClass().getSimpleName() + " " + event.turnId());
+        }
+        recorder.onEvent(event);
+      });
+      f.llm.enqueue(Script.hanging("<speech>One"));
+      String first = session.interact("brom", InteractionEvent.of("e-1", "player", "one"));
+      state.next().answer(BROM);
+      Call call = f.llm.awaitCall(0);
+      f.llm.enqueue(EngineFixture.pausedSpeech("Two"));
+      String second = session.interact("brom", InteractionEvent.of("e-2", "player", "two"));
+      state.next().answer(BROM);
+      Call secondCall = f.llm.awaitCall(1);
+      await().until(secondCall::paused);
+      String third = session.interact("brom", new InteractionEvent("e-3", "player_said", "player", null, "three",
+          Instant.now(), OnBusy.QUEUE, Map.of()));
+      secondCall.release();
+      state.next().answer(BROM);
+      recorder.nextTerminal(third);
+
+      assertThat(seen).containsExactly("state " + first, "Interrupted " + first, "state " + second,
+          "Finished " + second, "state " + third, "Finished " + third);
+      await().until(call::cancelled);
+      recorder.checker().assertAllEnded();
+    }
   }
 
   @Test
