@@ -187,10 +187,12 @@ final class AgentState {
       if (!turn.confirmed) {
         confirm(turn, turn.sentTags, false);
       }
-      appendHistory(new HistoryEntry.ToolResults(turnId, results));
+      HistoryEntry.ToolResults entry = new HistoryEntry.ToolResults(turnId, results);
+      appendHistory(entry);
       if (continues) {
+        // The results are what the continuation answers: last in its prompt, whatever comes meanwhile.
         Turn continuation = new Turn(session.ids().nextTurnId(), turn.eventId, TurnEvent.Cause.TOOL_RESULTS,
-            null, turn.depth + 1, connection, resetEpoch, System.nanoTime());
+            entry, turn.depth + 1, connection, resetEpoch, System.nanoTime());
         begin(continuation);
         continuationId = continuation.id;
       } else {

@@ -19,8 +19,9 @@ import java.util.Objects;
  * <p>Budget: token counts are estimated by the {@link TokenCounter} per rendered message. The
  * system message and the active entry are always included, even over budget; history is taken
  * newest first, at most {@code spec.historyLimit()} entries, until the next older entry would not
- * fit, so the oldest are dropped first. For a continuation turn ({@code active == null}) the
- * trailing tool-result entries stand for the active entry: they are always included. The reported
+ * fit, so the oldest are dropped first. A continuation turn passes its tool results as the active
+ * entry; given none ({@code active == null}), the trailing tool-result entries of history stand for
+ * it: they are always included. The reported
  * {@code estimated_tokens} is the sum of those per-message estimates (before merging).
  *
  * <p>Rendering is memoized in bounded caches: the system message per spec, keyed by equality,
@@ -61,8 +62,9 @@ public final class PromptBuilder {
    * (oldest dropped first), then {@code active}.
    *
    * @param history earlier entries, oldest first, not including {@code active}
-   * @param active the entry the turn answers (the interaction event), or null for a continuation
-   *     turn whose tool results are already the last entries of {@code history}
+   * @param active the entry the turn answers: the interaction event, or for a continuation turn its
+   *     tool results (which become the request's {@link LlmRequest#OPTION_TOOL_RESULTS}); or null for
+   *     a continuation turn whose tool results are already the last entries of {@code history}
    */
   public Prompt build(AgentSpec spec, List<HistoryEntry> history, HistoryEntry active) {
     Objects.requireNonNull(spec, "spec == null");

@@ -31,8 +31,11 @@ final class Turn {
   /** The interaction event's id; for a continuation, the original event's. */
   final String eventId;
   final TurnEvent.Cause cause;
-  /** The history entry the turn answers, or null for a continuation. */
-  final HistoryEntry.Event activeEntry;
+  /**
+   * The history entry the turn answers, last in its prompt: the interaction event, or for a
+   * continuation the tool results.
+   */
+  final HistoryEntry activeEntry;
   /** 0 for a turn caused by an interaction event, n for the n-th continuation in a row. */
   final int depth;
   /** Where the turn's state request and events go; null once the turn ended. */
@@ -68,7 +71,7 @@ final class Turn {
   boolean confirmed;
   boolean toolResultsSubmitted;
 
-  Turn(String id, String eventId, TurnEvent.Cause cause, HistoryEntry.Event activeEntry,
+  Turn(String id, String eventId, TurnEvent.Cause cause, HistoryEntry activeEntry,
       int depth, Connection connection, long resetEpoch, long acceptedNanos) {
     this.id = id;
     this.eventId = eventId;

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import dev.gameagent.core.HistoryEntry.Disposition;
 import dev.gameagent.core.TurnEvent.Cause;
 import dev.gameagent.core.TurnEvent.InterruptReason;
+import dev.gameagent.core.llm.ChatMessage;
 import dev.gameagent.core.llm.LlmRequest;
 import dev.gameagent.core.parser.TagRejection;
 import dev.gameagent.core.testing.ScriptedLlmClient.Call;
@@ -134,6 +135,54 @@ class GameSessionToolTest {
     assertThatThrownBy(() -> f.session.submitToolResults("brom", t1, results))
         .isInstanceOfSatisfying(AgentRequestException.class,
             e -> assertThat(e.code()).isEqualTo(ErrorCode.DUPLICATE_TURN_RESULT));
+  }
+
+  /**
+   * The continuation answers the tool results as an interaction turn answers its event: what happens
+   * while it waits for its state (here a notification) comes before them in the prompt, and the
+   * results stay the request's tool results.
+   */
+  @Test
+  void toolResultsStayWhatTheContinuationAnswersWhenANotificationArrivesMeanwhile() {
+    f.llm.enqueue(Script.of(TOOL_CALL));
+    f.llm.enqueue(Script.of("<speech>Here.</speech>"));
+    String t1 = f.session.interact("brom", f.event("Key?"));
+    f.answerState(BROM_WITH_TOOLS);
+    f.events.nextTerminal(t1);
+    List<ToolResult> results = List.of(found(t1 + ".c1"));
+    String t2 = f.session.submitToolResults("brom", t1, results);
+    ScriptedStateProvider.Pending state = f.state.next();
+
+    f.session.notify(List.of("brom"), f.event("a bell rings"));
+    state.answer(BROM_WITH_TOOLS);
+    f.events.nextTerminal(t2);
+
+    LlmRequest continuation = f.llm.calls().get(1).request();
+    assertThat(continuation.options()).containsEntry(LlmRequest.OPTION_TOOL_RESULTS, results);
+    String last = continuation.messages().get(continuation.messages().size() - 1).content();
+    assertThat(last).contains("a bell rings")
+        .endsWith("Tool results for turn " + t1 + ": check_inventory (" + t1 + ".c1) -> {\"found\":true}");
+  }
+
+  /** However short the history limit, the continuation's prompt holds the results it answers. */
+  @Test
+  void aContinuationsPromptHoldsItsToolResultsWhateverTheHistoryLimit() {
+    AgentSpec noHistory = BROM_WITH_TOOLS.newBuilder().historyLimit(0).build();
+    f.llm.enqueue(Script.of(TOOL_CALL));
+    f.llm.enqueue(Script.of("<speech>Here.</speech>"));
+    String t1 = f.session.interact("brom", f.event("Key?"));
+    f.answerState(noHistory);
+    f.events.nextTerminal(t1);
+    String t2 = f.session.submitToolResults("brom", t1, List.of(found(t1 + ".c1")));
+    ScriptedStateProvider.Pending state = f.state.next();
+
+    f.session.notify(List.of("brom"), f.event("a bell rings"));
+    state.answer(noHistory);
+    f.events.nextTerminal(t2);
+
+    assertThat(f.llm.calls().get(1).request().messages()).extracting(ChatMessage::content).containsExactly(
+        PromptBuilder.defaults().systemPrompt(noHistory),
+        "Tool results for turn " + t1 + ": check_inventory (" + t1 + ".c1) -> {\"found\":true}");
   }
 
   @Test

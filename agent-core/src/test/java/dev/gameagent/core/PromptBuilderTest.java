@@ -306,6 +306,27 @@ class PromptBuilderTest {
   }
 
   @Test
+  void continuationAnsweringItsToolResultsPutsThemLastWhateverCameAfter() {
+    ToolResult found = new ToolResult("t-3.c1", "check_inventory", map("found", true), false);
+    HistoryEntry.ToolResults results = new HistoryEntry.ToolResults("t-3", List.of(found));
+    HistoryEntry bell = new HistoryEntry.Event(event("e2", "bell_rang", null, null, "", Map.of()), Disposition.NOTIFICATION);
+    List<HistoryEntry> history = List.of(said("e1", "Got a key?"),
+        turn("t-3", false, new ConfirmedTag("tool_call", map2("name", "check_inventory", "call_id", "t-3.c1"), "{}")),
+        bell);
+    AgentSpec spec = BROM.newBuilder().historyLimit(1).build();
+
+    Prompt prompt = unmerged().build(spec, history, results);
+
+    assertThat(contents(prompt).subList(1, 3)).containsExactly(
+        "[bell_rang] (notification)", "Tool results for turn t-3: check_inventory (t-3.c1) -> {\"found\":true}");
+    assertThat(prompt.stats()).extracting(TurnEvent.PromptStats::historyIncluded, TurnEvent.PromptStats::historyDropped)
+        .containsExactly(1, 2);
+    assertThat(prompt.request().options())
+        .containsEntry(LlmRequest.OPTION_TOOL_RESULTS, List.of(found))
+        .doesNotContainKey(LlmRequest.OPTION_ACTIVE_EVENT);
+  }
+
+  @Test
   void optionsCarryProviderSpecAndActiveEvent() {
     HistoryEntry.Event active = (HistoryEntry.Event) said("e1", "Hi");
 
