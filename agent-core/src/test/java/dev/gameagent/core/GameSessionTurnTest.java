@@ -495,6 +495,30 @@ class GameSessionTurnTest {
     }
   }
 
+  /** A connection that resumes the session while the old one still holds it takes over its agents. */
+  @Test
+  void attachWhileAttachedCancelsTheOldConnectionsTurnsSilently() {
+    EngineFixture.Streaming streaming = f.startStreaming(f.event("one"), Script.hanging("<speech>Blah"));
+    Call call = streaming.call();
+    f.events.next(TurnEvent.Started.class, streaming.turnId());
+    InteractionEvent queued = f.event("two", OnBusy.QUEUE);
+    String queuedId = f.session.interact("brom", queued);
+
+    TurnRecorder takeover = new TurnRecorder();
+    f.session.attach(ScriptedStateProvider.answering(BROM), takeover);
+
+    await().until(call::cancelled);
+    assertThat(f.session.activeTurnCount()).isZero();
+    assertThat(f.session.hasTurn("brom")).isFalse();
+    assertThat(f.session.history("brom")).last().isEqualTo(new HistoryEntry.Event(queued, HistoryEntry.Disposition.DROPPED));
+    assertThat(f.logs.records("closed")).as("the session stays open").isEmpty();
+    String next = f.session.interact("brom", f.event("back"));
+    assertThat(takeover.nextTerminal(next)).isInstanceOf(TurnEvent.Finished.class);
+    assertThat(takeover.events()).allMatch(e -> e.turnId().equals(next));
+    assertThat(f.events.events()).noneMatch(e -> e.terminal() || e.turnId().equals(next) || e.turnId().equals(queuedId));
+    assertThat(f.state.requests()).hasSize(1);
+  }
+
   @Test
   void detachCancelsUpstreamSilentlyAndAttachResumes() {
     EngineFixture.Streaming streaming = f.startStreaming(f.event("one"), Script.hanging("<speech>Blah"));
