@@ -10,6 +10,7 @@ import dev.gameagent.core.TurnEvent.InterruptReason;
 import dev.gameagent.core.llm.ChatMessage;
 import dev.gameagent.core.llm.LlmCompletion;
 import dev.gameagent.core.llm.LlmRequest;
+import dev.gameagent.core.testing.RecordingLogStore;
 import dev.gameagent.core.testing.ScriptedLlmClient.Call;
 import dev.gameagent.core.testing.ScriptedLlmClient.Script;
 import dev.gameagent.core.testing.ScriptedStateProvider;
@@ -95,6 +96,34 @@ class GameSessionHistoryTest {
         "Event:INTERACTION", "Turn:", "Event:NOTIFICATION");
     runTurn(f.event("two"));
     assertThat(f.llm.calls().get(1).request().messages()).anyMatch(m -> m.content().contains("a bell rings"));
+  }
+
+  /** The log store sees every history entry of every kind as it happens, so a crash loses none. */
+  @Test
+  void everyHistoryEntryReachesTheLogStoreAsItHappens() {
+    f.llm.enqueue(Script.of("<tool_call name=\"check_inventory\">{}</tool_call>"));
+    String t1 = f.session.interact("brom", f.event("Key?"));
+    f.answerState(EngineFixture.BROM_WITH_TOOLS);
+    f.events.nextTerminal(t1);
+    f.session.notify(List.of("brom"), f.event("a bell rings"));
+    String t2 = f.session.submitToolResults("brom", t1,
+        List.of(new ToolResult(t1 + ".c1", "check_inventory", Map.of("found", true), false)));
+    f.session.interact("brom", f.event("hurry", OnBusy.QUEUE));
+    String t3 = f.session.interact("brom", f.event("now!", OnBusy.QUEUE)); // replaces the queued one, which is dropped
+    f.session.interact("brom", f.event("hey", OnBusy.DROP));
+    f.answerState(EngineFixture.BROM_WITH_TOOLS);
+    f.events.nextTerminal(t2);
+    f.session.confirmTurn("brom", t2, List.of(speech("Found it.")), false);
+    f.answerState(BROM);
+    f.events.nextTerminal(t3);
+
+    List<HistoryEntry> history = f.session.history("brom");
+    assertThat(history).extracting(e -> e.getClass().getSimpleName() + (e instanceof HistoryEntry.Event ev ? ":" + ev.disposition() : ""))
+        .containsExactly("Event:INTERACTION", "Turn", "Event:NOTIFICATION", "ToolResults", "Event:DROPPED",
+            "Event:DROPPED", "Turn", "Event:INTERACTION");
+    assertThat(f.logs.records("history")).extracting(RecordingLogStore.Record::value)
+        .containsExactlyInAnyOrderElementsOf(history);
+    assertThat(f.logs.records("history")).allSatisfy(r -> assertThat(r.agentId()).isEqualTo("brom"));
   }
 
   @Test
