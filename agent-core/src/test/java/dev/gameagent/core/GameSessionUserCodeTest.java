@@ -35,6 +35,8 @@ class GameSessionUserCodeTest {
   private static final LlmCall NO_OP = () -> {};
 
   private final ExecutorService prober = Executors.newCachedThreadPool();
+  /** Where {@link #probe} looked for the lock. */
+  private final List<String> probed = new CopyOnWriteArrayList<>();
   /** What escaped onto a client's bare thread; must stay empty. */
   private final List<Throwable> uncaught = new CopyOnWriteArrayList<>();
 
@@ -93,6 +95,8 @@ class GameSessionUserCodeTest {
       recorder.checker().assertAllEnded();
     }
     assertThat(lockedIn).as("user code called with the agent's lock held").isEmpty();
+    assertThat(probed).as("every kind of user code was probed").contains("requestState", "modelFor", "stream", "cancel",
+        "listener Started", "listener TagClose", "listener Interrupted", "listener Finished");
   }
 
   /**
@@ -101,6 +105,7 @@ class GameSessionUserCodeTest {
    * held. The wait is long enough for a loaded machine; it is only spent when the lock is held.
    */
   private void probe(GameSession session, String where, List<String> lockedIn) {
+    probed.add(where);
     try {
       prober.submit(() -> session.history("brom")).get(10, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
