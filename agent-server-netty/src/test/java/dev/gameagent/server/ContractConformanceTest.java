@@ -231,4 +231,47 @@ class ContractConformanceTest extends EndToEndTest {
     c.assertAlive("no-continuation");
     assertThat(llm.callCount()).isEqualTo(1);
   }
+
+  @Test
+  void aQueuedEventStartsAfterATurnThatFinishedWithToolCallsWhoseResultsThenStartNothing() {
+    start(llm);
+    WsClient c = connect();
+    Map<String, Object> spec = Map.of("name", "Brom", "tools", List.of(Map.of("name", "check_inventory")));
+    llm.enqueue(Script.builder().text("<speech>Let me see").pause()
+        .text("</speech><tool_call name=\"check_inventory\">{}</tool_call>").complete("stop", null).build());
+    JsonNode get = interact(c, "brom", "Key?");
+    answer(c, get, spec);
+    c.nextOfType("agent_tag_chunk");
+    c.send("type", "interaction_event", "agent_id", "brom",
+        "event", Map.of("event_id", "e-queued", "text", "Later", "on_busy", "queue"));
+    c.assertAlive("queued");
+    llm.awaitCall(0).release();
+    assertThat(c.nextOfType("agent_turn_finished").path("finish_reason").asText()).isEqualTo("tool_calls");
+    JsonNode queued = c.next("get_agent_state");
+    assertThat(queued.path("event_id").asText()).isEqualTo("e-queued");
+    String turnId = get.path("turn_id").asText();
+    c.send("type", "tool_results", "agent_id", "brom", "turn_id", turnId,
+        "results", List.of(Map.of("call_id", turnId + ".c1", "output", "a key")));
+    c.assertAlive("recorded");
+    answer(c, queued, spec);
+    c.nextOfType("agent_turn_finished");
+    assertThat(c.received()).noneMatch(f -> f.path("cause").asText().equals("tool_results"));
+    assertThat(llm.requests().get(1).messages().toString()).contains("a key");
+  }
+
+  @Test
+  void theSpecsOwnFieldsAreAcceptedInCamelCase() {
+    start(llm);
+    WsClient c = connect();
+    llm.enqueue(Script.of("Hello there. <gesture kind=\"bow\"/>"));
+    JsonNode get = interact(c, "brom", "Hi");
+    answer(c, get, Map.of("name", "Brom", "defaultTag", "say", "historyLimit", 3, "worldState", Map.of("time", "dawn"),
+        "outputTags", List.of(Map.of("name", "say"),
+            Map.of("name", "gesture", "selfClosing", true, "attributes", Map.of("kind", List.of("bow"))))));
+    List<JsonNode> turn = readTurn(c, get.path("turn_id").asText());
+    assertThat(turn).filteredOn(f -> f.path("type").asText().equals("agent_tag_close"))
+        .extracting(f -> f.path("tag").asText() + ":" + f.path("content").asText())
+        .containsExactly("say:Hello there.", "gesture:");
+    assertThat(llm.requests().get(0).messages().get(0).content()).contains("dawn");
+  }
 }
