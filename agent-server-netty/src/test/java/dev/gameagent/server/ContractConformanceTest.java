@@ -274,4 +274,29 @@ class ContractConformanceTest extends EndToEndTest {
         .containsExactly("say:Hello there.", "gesture:");
     assertThat(llm.requests().get(0).messages().get(0).content()).contains("dawn");
   }
+
+  @Test
+  void rejectedTagsTakeNoIndexAndAreListedAndALengthLimitClosesTheOpenTagIncomplete() {
+    start(llm);
+    WsClient c = connect();
+    llm.enqueue(Script.builder().text("<emotion>bored</emotion><action name=\"fly\"/><speech>Fine.</speech>",
+        "<action name=\"WAVE\"/><speech>And then").complete("length", null).build());
+    JsonNode get = interact(c, "brom", "Well?");
+    answer(c, get, Map.of("name", "Brom", "output_tags", List.of(
+        Map.of("name", "speech"),
+        Map.of("name", "emotion", "values", List.of("neutral", "angry")),
+        Map.of("name", "action", "self_closing", true, "attributes", Map.of("name", List.of("wave"))))));
+    List<JsonNode> turn = readTurn(c, get.path("turn_id").asText());
+    List<JsonNode> closes = turn.stream().filter(f -> f.path("type").asText().equals("agent_tag_close")).toList();
+    assertThat(closes).extracting(f -> f.path("index").asInt() + ":" + f.path("tag").asText() + ":"
+        + f.path("content").asText() + ":" + f.path("complete").asBoolean())
+        .containsExactly("0:speech:Fine.:true", "1:action::true", "2:speech:And then:false");
+    // Reported in the declared spelling.
+    assertThat(turn).filteredOn(f -> f.path("type").asText().equals("agent_tag_open") && f.path("index").asInt() == 1)
+        .singleElement().satisfies(f -> assertThat(f.path("attributes").path("name").asText()).isEqualTo("wave"));
+    JsonNode finished = turn.get(turn.size() - 1);
+    assertThat(finished.path("finish_reason").asText()).isEqualTo("length");
+    assertThat(finished.path("rejected")).extracting(r -> r.path("tag").asText() + ":" + r.path("reason").asText())
+        .containsExactly("emotion:value_not_allowed", "action:attribute_not_allowed");
+  }
 }
