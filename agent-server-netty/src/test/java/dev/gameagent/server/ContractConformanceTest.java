@@ -18,6 +18,10 @@ import org.junit.jupiter.api.Test;
  * {@code error} names.
  */
 class ContractConformanceTest extends EndToEndTest {
+  /** A spec declaring one tool. */
+  private static final Map<String, Object> TOOL_SPEC =
+      Map.of("name", "Brom", "tools", List.of(Map.of("name", "check_inventory")));
+
   private final ScriptedLlmClient llm = new ScriptedLlmClient();
 
   @AfterEach
@@ -149,16 +153,12 @@ class ContractConformanceTest extends EndToEndTest {
   void toolResultsForASupersededTurnGoIntoHistoryAndStartNothing() {
     start(llm);
     WsClient c = connect();
-    Map<String, Object> spec = Map.of("name", "Brom", "tools", List.of(Map.of("name", "check_inventory")));
-    llm.enqueue(Script.of("<tool_call name=\"check_inventory\">{\"item\":\"key\"}</tool_call>"));
-    JsonNode get = interact(c, "brom", "Key?");
-    answer(c, get, spec);
+    JsonNode get = toolCallTurn(c);
     String turnId = get.path("turn_id").asText();
-    assertThat(c.nextOfType("agent_turn_finished").path("finish_reason").asText()).isEqualTo("tool_calls");
 
     llm.enqueue(Script.hanging("<speech>Something else"));
     JsonNode newer = interact(c, "brom", "Never mind", "event_id", "e-newer");
-    answer(c, newer, spec);
+    answer(c, newer, TOOL_SPEC);
     c.nextOfType("agent_tag_chunk");
     c.send("type", "tool_results", "agent_id", "brom", "turn_id", turnId, "results",
         List.of(Map.of("call_id", turnId + ".c1", "name", "check_inventory", "output", "a rusty key")));
@@ -171,7 +171,7 @@ class ContractConformanceTest extends EndToEndTest {
 
     llm.enqueue(Script.of("<speech>Aye.</speech>"));
     JsonNode last = interact(c, "brom", "So?");
-    answer(c, last, spec);
+    answer(c, last, TOOL_SPEC);
     c.nextOfType("agent_turn_finished");
     assertThat(llm.requests().get(2).messages().toString()).contains("a rusty key");
   }
@@ -214,33 +214,13 @@ class ContractConformanceTest extends EndToEndTest {
   }
 
   @Test
-  void toolLoopLimitNamesTheAgentAndTurn() {
-    start(llm, b -> b.maxToolContinuations(0));
-    WsClient c = connect();
-    Map<String, Object> spec = Map.of("name", "Brom", "tools", List.of(Map.of("name", "check_inventory")));
-    llm.enqueue(Script.of("<tool_call name=\"check_inventory\">{}</tool_call>"));
-    JsonNode get = interact(c, "brom", "Key?");
-    answer(c, get, spec);
-    c.nextOfType("agent_turn_finished");
-    String turnId = get.path("turn_id").asText();
-    c.send("type", "tool_results", "agent_id", "brom", "turn_id", turnId, "results", List.of());
-    JsonNode error = c.next("error");
-    assertThat(error.path("code").asText()).isEqualTo("tool_loop_limit");
-    assertThat(error.path("agent_id").asText()).isEqualTo("brom");
-    assertThat(error.path("turn_id").asText()).isEqualTo(turnId);
-    c.assertAlive("no-continuation");
-    assertThat(llm.callCount()).isEqualTo(1);
-  }
-
-  @Test
   void aQueuedEventStartsAfterATurnThatFinishedWithToolCallsWhoseResultsThenStartNothing() {
     start(llm);
     WsClient c = connect();
-    Map<String, Object> spec = Map.of("name", "Brom", "tools", List.of(Map.of("name", "check_inventory")));
     llm.enqueue(Script.builder().text("<speech>Let me see").pause()
         .text("</speech><tool_call name=\"check_inventory\">{}</tool_call>").complete("stop", null).build());
     JsonNode get = interact(c, "brom", "Key?");
-    answer(c, get, spec);
+    answer(c, get, TOOL_SPEC);
     c.nextOfType("agent_tag_chunk");
     c.send("type", "interaction_event", "agent_id", "brom",
         "event", Map.of("event_id", "e-queued", "text", "Later", "on_busy", "queue"));
@@ -253,7 +233,7 @@ class ContractConformanceTest extends EndToEndTest {
     c.send("type", "tool_results", "agent_id", "brom", "turn_id", turnId,
         "results", List.of(Map.of("call_id", turnId + ".c1", "output", "a key")));
     c.assertAlive("recorded");
-    answer(c, queued, spec);
+    answer(c, queued, TOOL_SPEC);
     c.nextOfType("agent_turn_finished");
     assertThat(c.received()).noneMatch(f -> f.path("cause").asText().equals("tool_results"));
     assertThat(llm.requests().get(1).messages().toString()).contains("a key");
@@ -298,5 +278,14 @@ class ContractConformanceTest extends EndToEndTest {
     assertThat(finished.path("finish_reason").asText()).isEqualTo("length");
     assertThat(finished.path("rejected")).extracting(r -> r.path("tag").asText() + ":" + r.path("reason").asText())
         .containsExactly("emotion:value_not_allowed", "action:attribute_not_allowed");
+  }
+
+  /** Runs brom's turn that makes one tool call and finishes with {@code tool_calls}; returns its {@code get_agent_state}. */
+  private JsonNode toolCallTurn(WsClient c) {
+    llm.enqueue(Script.of("<tool_call name=\"check_inventory\">{\"item\":\"key\"}</tool_call>"));
+    JsonNode get = interact(c, "brom", "Key?");
+    answer(c, get, TOOL_SPEC);
+    assertThat(c.nextOfType("agent_turn_finished").path("finish_reason").asText()).isEqualTo("tool_calls");
+    return get;
   }
 }
