@@ -93,10 +93,7 @@ class ContractConformanceTest extends EndToEndTest {
   void cancelTurnNamingAnotherTurnLeavesTheActiveTurnAlone() {
     start(llm);
     WsClient c = connect();
-    llm.enqueue(Script.of("<speech>Done.</speech>"));
-    JsonNode old = interact(c, "brom", "Old");
-    answer(c, old, BROM);
-    c.nextOfType("agent_turn_finished");
+    JsonNode old = finishedTurn(c, "Old", "Done.");
     JsonNode active = streamingTurn(c, llm, "Active", "Still going");
     c.send("type", "cancel_turn", "agent_id", "brom", "turn_id", old.path("turn_id").asText());
     c.assertAlive("not-cancelled");
@@ -110,10 +107,7 @@ class ContractConformanceTest extends EndToEndTest {
   void aSecondResultForATurnIsADuplicateNamingItAndChangesNothing() {
     start(llm);
     WsClient c = connect();
-    llm.enqueue(Script.of("<speech>Halt!</speech>"));
-    JsonNode get = interact(c, "brom", "Hello");
-    answer(c, get, BROM);
-    c.nextOfType("agent_turn_finished");
+    JsonNode get = finishedTurn(c, "Hello", "Halt!");
     String turnId = get.path("turn_id").asText();
     c.send("type", "agent_turn_result", "agent_id", "brom", "turn_id", turnId,
         "tags", List.of(Map.of("tag", "speech", "content", "Halt!")));
@@ -125,10 +119,7 @@ class ContractConformanceTest extends EndToEndTest {
     assertThat(duplicate.path("agent_id").asText()).isEqualTo("brom");
     assertThat(duplicate.path("turn_id").asText()).isEqualTo(turnId);
 
-    llm.enqueue(Script.of("<speech>Yes?</speech>"));
-    JsonNode next = interact(c, "brom", "What did you say?");
-    answer(c, next, BROM);
-    c.nextOfType("agent_turn_finished");
+    finishedTurn(c, "What did you say?", "Yes?");
     String prompt = llm.requests().get(1).messages().toString();
     assertThat(prompt).contains("Halt!").doesNotContain("Again");
   }
@@ -137,10 +128,7 @@ class ContractConformanceTest extends EndToEndTest {
   void aResultNamingAnotherAgentsTurnIsUnknownTurn() {
     start(llm);
     WsClient c = connect();
-    llm.enqueue(Script.of("<speech>Halt!</speech>"));
-    JsonNode get = interact(c, "brom", "Hello");
-    answer(c, get, BROM);
-    c.nextOfType("agent_turn_finished");
+    JsonNode get = finishedTurn(c, "Hello", "Halt!");
     c.send("type", "agent_turn_result", "agent_id", "mira", "turn_id", get.path("turn_id").asText(), "tags", List.of());
     JsonNode error = c.next("error");
     assertThat(error.path("code").asText()).isEqualTo("unknown_turn");
@@ -286,6 +274,15 @@ class ContractConformanceTest extends EndToEndTest {
     JsonNode get = interact(c, "brom", "Key?");
     answer(c, get, TOOL_SPEC);
     assertThat(c.nextOfType("agent_turn_finished").path("finish_reason").asText()).isEqualTo("tool_calls");
+    return get;
+  }
+
+  /** Runs brom's turn for {@code text} whose model answers {@code speech} to its end; returns its {@code get_agent_state}. */
+  private JsonNode finishedTurn(WsClient c, String text, String speech) {
+    llm.enqueue(Script.of("<speech>" + speech + "</speech>"));
+    JsonNode get = interact(c, "brom", text);
+    answer(c, get, BROM);
+    c.nextOfType("agent_turn_finished");
     return get;
   }
 }
