@@ -8,15 +8,15 @@ import java.util.regex.Pattern;
 
 /**
  * The offline default model's mind: a small, deterministic rule set that answers an event in
- * character. It reads the event text for a tool name, a threat, a farewell, thanks, a greeting or a
- * question (in that order), answers in the character's voice (name, role, mood, location), and
+ * character. It reads the event text for a tool name, a threat, a farewell, thanks, a declared action
+ * (a command: "open the gate" performs {@code open_gate}), a greeting or a question (in that order), answers in the character's voice (name, role, mood, location), and
  * writes the answer with {@link TagWriter} in the declared tags only. A continuation turn answers
  * from the tool results. The same turn always gets the same answer. Stateless and thread-safe.
  */
 final class OfflineModel {
 
   /** What the event asks of the character. */
-  enum Intent { TOOL, THREAT, FAREWELL, THANKS, GREETING, QUESTION, OTHER, RESULT }
+  enum Intent { TOOL, THREAT, FAREWELL, THANKS, COMMAND, GREETING, QUESTION, OTHER, RESULT }
 
   private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}']+");
   private static final Set<String> THREAT = Set.of(
@@ -46,6 +46,12 @@ final class OfflineModel {
     }
     ToolCalls.Mention mention = c.tools().isEmpty() ? null : ToolCalls.find(c.tools(), text);
     Intent intent = mention != null ? Intent.TOOL : classify(text);
+    String commanded = null;
+    if (intent == Intent.GREETING || intent == Intent.QUESTION || intent == Intent.OTHER) {
+      // A game tests its action handling by asking for an action it declared: the NPC complies.
+      commanded = w.actionNamedIn(words(text));
+      intent = commanded == null ? intent : Intent.COMMAND;
+    }
     int variant = Math.floorMod((c.name() + "|" + source + "|" + text).hashCode(), 3);
     switch (intent) {
       case TOOL -> {
@@ -73,6 +79,11 @@ final class OfflineModel {
         w.emotion(List.of("happy", "pleased", "content", "friendly", "neutral"));
         w.action(List.of("nod", "bow", "smile"));
         w.speech(pick(variant, "You're welcome, " + source + ".", "Glad to help, " + source + ".", "Any time, " + source + "."));
+      }
+      case COMMAND -> {
+        w.emotion(List.of("neutral", "calm", "content"));
+        w.action(List.of(commanded));
+        w.speech(pick(variant, "Very well, " + source + ".", "As you wish, " + source + ".", "If I must, " + source + "."));
       }
       case GREETING -> {
         w.emotion(moodIsDark(c) ? List.of("neutral", "calm") : List.of("happy", "friendly", "cheerful", "glad", "content", "neutral", "calm"));
