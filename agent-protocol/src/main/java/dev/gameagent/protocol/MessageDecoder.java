@@ -119,6 +119,10 @@ final class MessageDecoder {
       return new ClientMessage.Ping(id.textValue());
     }
     if (id.isNumber()) {
+      // A float beyond double range parses as infinity, which has no JSON form to echo.
+      if (id.isFloatingPointNumber() && !Double.isFinite(id.doubleValue())) {
+        throw message.errors().invalid(message.path(ID), "must be a string or a number, got a number too large to echo");
+      }
       return new ClientMessage.Ping(id.numberValue());
     }
     throw message.errors().invalid(message.path(ID), "must be a string or a number, got " + FieldReader.describe(id));

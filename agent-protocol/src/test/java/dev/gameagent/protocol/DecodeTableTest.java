@@ -341,7 +341,8 @@ class DecodeTableTest {
             ErrorCode.INVALID_FIELD, "results[0].isError"),
         error("cancel_turn turn_id an object", "{'type':'cancel_turn','agent_id':'brom','turn_id':{}}",
             ErrorCode.INVALID_FIELD, "turn_id"),
-        error("ping id an object", "{'type':'ping','id':{}}", ErrorCode.INVALID_FIELD, "id"));
+        error("ping id an object", "{'type':'ping','id':{}}", ErrorCode.INVALID_FIELD, "id"),
+        error("ping id a number too large to echo", "{'type':'ping','id':1e400}", ErrorCode.INVALID_FIELD, "id"));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -60,6 +60,10 @@ class EncodeTest {
         .isEqualTo("{\"type\":\"pong\",\"id\":7,\"server_time_ms\":5}");
     ClientMessage.Ping fraction = (ClientMessage.Ping) codec.decode("{\"type\":\"ping\",\"id\":1.5}", () -> "e");
     assertThat(parse(codec.pong(fraction.id(), 5)).get("id").doubleValue()).isEqualTo(1.5);
+    // The same number, in Java's notation: what the docs promise for fractions.
+    ClientMessage.Ping exponent = (ClientMessage.Ping) codec.decode("{\"type\":\"ping\",\"id\":1.5e3}", () -> "e");
+    assertThat(new String(codec.pong(exponent.id(), 5), java.nio.charset.StandardCharsets.UTF_8))
+        .isEqualTo("{\"type\":\"pong\",\"id\":1500.0,\"server_time_ms\":5}");
 
     JsonNode without = parse(codec.pong(null, 9));
     assertThat(names(without)).containsExactly("type", "server_time_ms");

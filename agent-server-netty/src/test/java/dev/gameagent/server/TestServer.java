@@ -50,7 +50,14 @@ final class TestServer implements AutoCloseable {
 
   /** A GET on the server: status and body. */
   HttpResult get(String path) {
-    try (Response r = HTTP.newCall(new Request.Builder().url("http://127.0.0.1:" + port() + path).build()).execute()) {
+    return request("GET", path);
+  }
+
+  /** A request without a body on the server: status and body. */
+  HttpResult request(String method, String path) {
+    Request.Builder request = new Request.Builder().url("http://127.0.0.1:" + port() + path);
+    request.method(method, method.equals("POST") ? okhttp3.RequestBody.create(new byte[0]) : null);
+    try (Response r = HTTP.newCall(request.build()).execute()) {
       return new HttpResult(r.code(), r.body().string());
     } catch (IOException e) {
       throw new UncheckedIOException(e);

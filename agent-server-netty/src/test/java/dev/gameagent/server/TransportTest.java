@@ -72,6 +72,24 @@ class TransportTest extends EndToEndTest {
   }
 
   @Test
+  void healthAnswersGetAndHeadOnlyAndTheUpgradeIsServedAtExactlyWs() {
+    start(new SilentLlm());
+    TestServer.HttpResult head = server.request("HEAD", "/health");
+    assertThat(head.status()).isEqualTo(200);
+    assertThat(head.body()).isEmpty();
+    assertThat(server.request("POST", "/health").status()).isEqualTo(405);
+    assertThat(server.request("DELETE", "/health").status()).isEqualTo(405);
+    assertThat(server.get("/ws/more").status()).isEqualTo(404);
+    assertThat(server.get("/health/").status()).isEqualTo(404);
+    try (WsClient more = WsClient.connect(server.ws().replace("/ws", "/ws/more"))) {
+      assertThat(more.awaitFailureStatus()).isEqualTo(404);
+    }
+    try (WsClient query = WsClient.connectStarted(server.ws("game=demo&session_id=slot-1"))) {
+      query.assertAlive("query");
+    }
+  }
+
+  @Test
   void tokenIsRequiredWhenConfigured() {
     start(new SilentLlm(), b -> b.token("s3cret"));
     try (WsClient none = WsClient.connect(server.ws())) {

@@ -315,6 +315,8 @@ class TurnFlowTest extends EndToEndTest {
     JsonNode error = c.next("error");
     assertThat(error.path("code").asText()).isEqualTo("tool_loop_limit");
     assertThat(error.path("in_reply_to").asText()).isEqualTo("tool_results");
+    assertThat(error.path("agent_id").asText()).isEqualTo("brom");
+    assertThat(error.path("turn_id").asText()).isEqualTo(turnId);
     c.assertAlive("no-continuation");
     assertThat(llm.callCount()).isEqualTo(1);
   }

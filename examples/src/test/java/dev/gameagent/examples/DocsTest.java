@@ -93,6 +93,21 @@ class DocsTest {
         m -> assertThat(AgentSpec.fromMap(m.state()).name()).isEqualTo("Brom"));
   }
 
+  @Test
+  void theAdapterGuidesOutlineOfLlmClientDeclaresWhatTheInterfaceDeclares() throws IOException {
+    Matcher block = Pattern.compile("```java\\n(public interface LlmClient \\{.*?)```", Pattern.DOTALL)
+        .matcher(read(ROOT.resolve("docs/llm.md")));
+    assertThat(block.find()).as("the LlmClient outline in docs/llm.md").isTrue();
+    List<String> source = read(ROOT.resolve("agent-core/src/main/java/dev/gameagent/core/llm/LlmClient.java"))
+        .lines().map(String::strip).toList();
+
+    // "LlmCall stream(LlmRequest request, LlmStreamHandler handler);   // ..." -> its signature.
+    List<String> signatures = block.group(1).lines().filter(line -> line.contains("("))
+        .map(line -> line.replaceAll("\\s*(;|\\{).*$", "").strip()).toList();
+    assertThat(signatures).hasSize(3).allSatisfy(signature ->
+        assertThat(source).as("LlmClient.java declares %s", signature).anyMatch(line -> line.startsWith(signature)));
+  }
+
   @ParameterizedTest
   @MethodSource("userDocs")
   void everyRelativeLinkLeadsToAFile(Path doc) throws IOException {

@@ -20,6 +20,8 @@ final class DeclaredTag {
   private final List<String> values;
   private final String[] attributeNames;
   private final List<List<String>> attributeValues;
+  /** Per attribute, per allowed value, the attribute map of a tag that has only that attribute. */
+  private final List<List<Map<String, String>>> onlyAttributeMaps;
   private final int requiredAttributes;
   private final List<String> tools;
   private final boolean selfClosing;
@@ -32,11 +34,19 @@ final class DeclaredTag {
     this.values = values;
     this.attributeNames = new String[attributes.size()];
     this.attributeValues = new ArrayList<>(attributes.size());
+    this.onlyAttributeMaps = new ArrayList<>(attributes.size());
     int required = 0;
     for (Map.Entry<String, List<String>> attribute : attributes.entrySet()) {
-      attributeNames[attributeValues.size()] = attribute.getKey();
-      attributeValues.add(stripAll(attribute.getValue()));
-      required += attribute.getValue().isEmpty() ? 0 : 1;
+      String attributeName = attribute.getKey();
+      List<String> allowed = stripAll(attribute.getValue());
+      attributeNames[attributeValues.size()] = attributeName;
+      attributeValues.add(allowed);
+      List<Map<String, String>> maps = new ArrayList<>(allowed.size());
+      for (String value : allowed) {
+        maps.add(Map.of(attributeName, value));
+      }
+      onlyAttributeMaps.add(List.copyOf(maps));
+      required += allowed.isEmpty() ? 0 : 1;
     }
     this.requiredAttributes = required;
     this.tools = tools;
@@ -74,12 +84,14 @@ final class DeclaredTag {
 
   /** The declared spelling of the allowed value equal to {@code content}, or null when none is. */
   String allowedValue(CharSequence content) {
-    return match(values, content);
+    int value = match(values, content);
+    return value < 0 ? null : values.get(value);
   }
 
   /** The declared spelling of the tool named {@code toolName}, or null when none is. */
   String tool(CharSequence toolName) {
-    return toolName == null ? null : match(tools, toolName);
+    int tool = toolName == null ? -1 : match(tools, toolName);
+    return tool < 0 ? null : tools.get(tool);
   }
 
   /** The index of the declared attribute called {@code attribute} ignoring case, or -1. */
@@ -101,9 +113,22 @@ final class DeclaredTag {
     return !attributeValues.get(attribute).isEmpty();
   }
 
-  /** The declared spelling of the attribute's allowed value equal to {@code value}, or null. */
-  String allowedValue(int attribute, CharSequence value) {
+  /** The index of the attribute's allowed value equal to {@code value}, or -1. */
+  int allowedValueIndex(int attribute, CharSequence value) {
     return match(attributeValues.get(attribute), value);
+  }
+
+  /** The declared spelling of the attribute's allowed value at {@code valueIndex}. */
+  String attributeValue(int attribute, int valueIndex) {
+    return attributeValues.get(attribute).get(valueIndex);
+  }
+
+  /**
+   * The attributes of a tag whose only attribute is this constrained one with the allowed value at
+   * {@code valueIndex}: built once, since a tag such as {@code <action name="wave"/>} comes often.
+   */
+  Map<String, String> onlyAttribute(int attribute, int valueIndex) {
+    return onlyAttributeMaps.get(attribute).get(valueIndex);
   }
 
   /** How many attributes are constrained, and so required. */
@@ -111,8 +136,8 @@ final class DeclaredTag {
     return requiredAttributes;
   }
 
-  /** The allowed value equal to {@code text} stripped, ignoring case, or null. */
-  private static String match(List<String> allowed, CharSequence text) {
+  /** The index of the allowed value equal to {@code text} stripped, ignoring case, or -1. */
+  private static int match(List<String> allowed, CharSequence text) {
     int start = 0;
     int end = text.length();
     while (start < end && Chars.isWhitespace(text.charAt(start))) {
@@ -122,12 +147,11 @@ final class DeclaredTag {
       end--;
     }
     for (int i = 0; i < allowed.size(); i++) {
-      String value = allowed.get(i);
-      if (equalsIgnoringCase(value, text, start, end)) {
-        return value;
+      if (equalsIgnoringCase(allowed.get(i), text, start, end)) {
+        return i;
       }
     }
-    return null;
+    return -1;
   }
 
   /** {@code expected.equalsIgnoreCase(text[start, end))}, without copying the text. */

@@ -37,7 +37,7 @@ final class TagAssembler {
    * trimmed content, after it comes whitespace not yet known not to be trailing (kept here so a
    * later word costs no second copy). What is past {@link #released} is not yet sent.
    */
-  private final TextBuffer content = new TextBuffer(128);
+  private final TextBuffer content = new TextBuffer(256);
   /** The length of {@link #content} up to its last non-whitespace character. */
   private int trimmed;
 

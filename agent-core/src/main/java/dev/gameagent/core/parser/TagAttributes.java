@@ -19,6 +19,8 @@ final class TagAttributes {
   private DeclaredTag tag;
   private boolean notAllowed;
   private int required;
+  /** The declared map for a tag whose one attribute so far is a constrained one, else null. */
+  private Map<String, String> onlyAttribute;
 
   /** Starts the attributes of {@code declared}. */
   void start(DeclaredTag declared) {
@@ -27,6 +29,7 @@ final class TagAttributes {
     values.clear();
     notAllowed = false;
     required = 0;
+    onlyAttribute = null;
   }
 
   /** One attribute as read, its entities decoded; {@code value} is empty when none was written. */
@@ -40,11 +43,15 @@ final class TagAttributes {
     }
     String kept = null;
     if (declared >= 0 && tag.constrained(declared)) {
-      kept = tag.allowedValue(declared, value);
-      if (kept == null) {
+      int allowed = tag.allowedValueIndex(declared, value);
+      if (allowed < 0) {
         notAllowed = true;
       } else {
+        kept = tag.attributeValue(declared, allowed);
         required++;
+        if (names.isEmpty()) {
+          onlyAttribute = tag.onlyAttribute(declared, allowed);
+        }
       }
     }
     names.add(key);
@@ -73,7 +80,7 @@ final class TagAttributes {
       case 0:
         return Map.of();
       case 1:
-        return Map.of(names.get(0), values.get(0));
+        return onlyAttribute != null ? onlyAttribute : Map.of(names.get(0), values.get(0));
       default:
         Map<String, String> map = new LinkedHashMap<>(names.size() * 2);
         for (int i = 0; i < names.size(); i++) {

@@ -71,14 +71,16 @@ final class TagNames {
 
   /** A name being typed: the range of declared names it is a prefix of. Reusable; not thread-safe. */
   final class Cursor {
+    /** How many names there are; kept here so a reset reads no other object. */
+    private final int count = folded.length;
     private int lo;
-    private int hi = folded.length;
+    private int hi = count;
     private int length;
 
     /** Starts a new name. */
     void reset() {
       lo = 0;
-      hi = folded.length;
+      hi = count;
       length = 0;
     }
 

@@ -8,15 +8,15 @@ import java.util.regex.Pattern;
 
 /**
  * The offline default model's mind: a small, deterministic rule set that answers an event in
- * character. It reads the event text for a tool name, a threat, a farewell, thanks, a greeting or a
- * question (in that order), answers in the character's voice (name, role, mood, location), and
+ * character. It reads the event text for a tool name, a threat, a farewell, thanks, a declared action
+ * (a command: "open the gate" performs {@code open_gate}), a greeting or a question (in that order), answers in the character's voice (name, role, mood, location), and
  * writes the answer with {@link TagWriter} in the declared tags only. A continuation turn answers
  * from the tool results. The same turn always gets the same answer. Stateless and thread-safe.
  */
 final class OfflineModel {
 
   /** What the event asks of the character. */
-  enum Intent { TOOL, THREAT, FAREWELL, THANKS, GREETING, QUESTION, OTHER, RESULT }
+  enum Intent { TOOL, THREAT, FAREWELL, THANKS, COMMAND, GREETING, QUESTION, OTHER, RESULT }
 
   private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}']+");
   private static final Set<String> THREAT = Set.of(
@@ -29,6 +29,8 @@ final class OfflineModel {
   private static final Set<String> QUESTION = Set.of(
       "who", "what", "where", "when", "why", "how", "which", "can", "could", "would", "will", "do", "does", "did",
       "is", "are", "have", "has", "may", "should");
+  private static final Set<String> DETERMINERS = Set.of(
+      "the", "a", "an", "my", "your", "his", "her", "its", "our", "their", "this", "that", "some", "outside", "inside", "near");
   private static final Set<String> FEARFUL = Set.of("afraid", "scared", "fearful", "nervous", "anxious", "terrified", "timid");
 
   String answer(OfflineTurn turn) {
@@ -46,6 +48,12 @@ final class OfflineModel {
     }
     ToolCalls.Mention mention = c.tools().isEmpty() ? null : ToolCalls.find(c.tools(), text);
     Intent intent = mention != null ? Intent.TOOL : classify(text);
+    String commanded = null;
+    if (intent == Intent.GREETING || intent == Intent.QUESTION || intent == Intent.OTHER) {
+      // A game tests its action handling by asking for an action it declared: the NPC complies.
+      commanded = w.actionNamedIn(words(text));
+      intent = commanded == null ? intent : Intent.COMMAND;
+    }
     int variant = Math.floorMod((c.name() + "|" + source + "|" + text).hashCode(), 3);
     switch (intent) {
       case TOOL -> {
@@ -74,10 +82,15 @@ final class OfflineModel {
         w.action(List.of("nod", "bow", "smile"));
         w.speech(pick(variant, "You're welcome, " + source + ".", "Glad to help, " + source + ".", "Any time, " + source + "."));
       }
+      case COMMAND -> {
+        w.emotion(List.of("neutral", "calm", "content"));
+        w.action(List.of(commanded));
+        w.speech(pick(variant, "Very well, " + source + ".", "As you wish, " + source + ".", "If I must, " + source + "."));
+      }
       case GREETING -> {
         w.emotion(moodIsDark(c) ? List.of("neutral", "calm") : List.of("happy", "friendly", "cheerful", "glad", "content", "neutral", "calm"));
         w.action(List.of("wave", "bow", "nod", "greet", "salute"));
-        String welcome = c.location() == null ? "" : " Welcome to " + c.location() + ".";
+        String welcome = c.location() == null ? "" : " Welcome to " + place(c) + ".";
         w.speech(pick(variant, "Hello, " + source + "! " + introduce(c) + "." + welcome,
             "Well met, " + source + ". " + introduce(c) + ", at your service." + welcome,
             "Greetings, " + source + ". " + introduce(c) + "." + welcome) + feeling(c));
@@ -128,15 +141,15 @@ final class OfflineModel {
     if (words.contains("where")) {
       boolean here = words.contains("we") || words.contains("here") || words.contains("this") || words.contains("i");
       if (here && c.location() != null) {
-        return "We're at " + c.location() + ", " + source + ".";
+        return "We're at " + place(c) + ", " + source + ".";
       }
-      return "I couldn't tell you exactly where, " + source + "." + (c.location() == null ? "" : " Ask around " + c.location() + ".");
+      return "I couldn't tell you exactly where, " + source + "." + (c.location() == null ? "" : " Ask around " + place(c) + ".");
     }
     if (words.contains("how") && (words.contains("you") || words.contains("feel") || words.contains("feeling"))) {
       return c.mood() != null ? "I'm feeling " + c.mood() + ", if you must know." : "Well enough, thank you.";
     }
     String as = c.role() == null ? "" : "As " + article(c.role()) + ", ";
-    String ask = c.location() == null ? "" : " Ask around " + c.location() + ".";
+    String ask = c.location() == null ? "" : " Ask around " + place(c) + ".";
     return pick(variant, as + "I can't say for certain, " + source + "." + ask,
         "Good question, " + source + ". " + (as.isEmpty() ? "I" : as + "I") + " wish I knew." + ask,
         "Hmm, \"" + quote(text) + "\"? That I don't know, " + source + ".");
@@ -150,7 +163,20 @@ final class OfflineModel {
   }
 
   private static String at(OfflineCharacter c) {
-    return c.location() == null ? "" : " at " + c.location();
+    return c.location() == null ? "" : " at " + place(c);
+  }
+
+  /**
+   * The location as it reads after "to" or "at": a common noun gets its article ("the north gate"),
+   * a name ("Millbrook") or a phrase that has one ("my farm", "a cave") stays as it is.
+   */
+  static String place(OfflineCharacter c) {
+    String location = c.location();
+    if (!Character.isLowerCase(location.charAt(0)) || location.equals("home")) {
+      return location;
+    }
+    String first = location.split("\\s+", 2)[0];
+    return DETERMINERS.contains(first) ? location : "the " + location;
   }
 
   private static String feeling(OfflineCharacter c) {

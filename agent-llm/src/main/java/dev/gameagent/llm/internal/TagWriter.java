@@ -77,6 +77,31 @@ final class TagWriter {
     }
   }
 
+  /**
+   * The declared action whose every word the player said ({@code open_gate} for "Open the gate!"),
+   * the one with the most words when several fit; null when no action values are declared or none
+   * is named. {@code words} are lower case.
+   */
+  String actionNamedIn(List<String> words) {
+    if (action == null) {
+      return null;
+    }
+    Map<String, List<String>> attributes = action.attributes();
+    List<String> declared = attributes.isEmpty()
+        ? action.values()
+        : attributes.get(attributes.containsKey("name") ? "name" : attributes.keySet().iterator().next());
+    String best = null;
+    int bestWords = 0;
+    for (String value : declared) {
+      List<String> parts = List.of(lower(value).split("[_\\- ]+"));
+      if (parts.size() > bestWords && !parts.get(0).isEmpty() && words.containsAll(parts)) {
+        best = value;
+        bestWords = parts.size();
+      }
+    }
+    return best;
+  }
+
   /** Writes {@code text} in the speech tag, escaped; nothing when the character has no speech tag. */
   void speech(String text) {
     if (speech != null && !text.isBlank()) {

@@ -25,7 +25,11 @@ import java.util.Objects;
  *   <li>{@code agent_turn_finished} and {@code agent_turn_interrupted}: answered with an
  *       {@code agent_turn_result} holding what the player actually saw (for an interrupted turn,
  *       the closed tags plus the part of the open tag already printed), which becomes the NPC's
- *       memory of the turn.
+ *       memory of the turn;
+ *   <li>{@code agent_turn_finished} with {@code finish_reason: "tool_calls"}: the turn's
+ *       {@code tool_call} tags are run (here the spec's {@code check_inventory}, which looks the item
+ *       up in the spec's {@code inventory}) and answered with one {@code tool_results}, which
+ *       confirms the turn and starts the NPC's next one.
  * </ul>
  *
  * <p>Thread-safe: the socket's reader thread and the keyboard thread may call it at once.
@@ -209,7 +213,47 @@ final class ConsoleConversation {
     for (JsonNode rejected : message.path("rejected")) {
       out.println("(not shown: a <" + rejected.path("tag").asText() + "> tag, " + rejected.path("reason").asText() + ")");
     }
+    if ("tool_calls".equals(message.path("finish_reason").asText())) {
+      // The results, not an agent_turn_result, confirm this turn; the NPC answers from them next.
+      return List.of(toolResults(turn));
+    }
     return List.of(turnResult(turn, false));
+  }
+
+  private String toolResults(TurnView turn) {
+    ObjectNode frame = message("tool_results").put("agent_id", turn.agentId).put("turn_id", turn.turnId);
+    ArrayNode results = frame.putArray("results");
+    for (ObjectNode tag : turn.performed) {
+      if (!tag.path("tag").asText().equals("tool_call")) {
+        continue;
+      }
+      String name = tag.path("attributes").path("name").asText();
+      ObjectNode result = results.addObject().put("call_id", tag.path("attributes").path("call_id").asText()).put("name", name);
+      JsonNode output = runTool(name, tag.path("content").asText());
+      result.set("output", output);
+      result.put("is_error", output.has("error"));
+      out.println("(" + npcName + " used " + name + ": " + output + ")");
+    }
+    return frame.toString();
+  }
+
+  /** This console's one tool: is the item in the spec's inventory? Anything else is an error output. */
+  private JsonNode runTool(String name, String arguments) {
+    if (!name.equals("check_inventory")) {
+      return JSON.createObjectNode().put("error", "no such tool: " + name);
+    }
+    String item;
+    try {
+      // The server only sends a tool call whose arguments are a JSON object.
+      item = JSON.readTree(arguments).path("item").asText("");
+    } catch (JsonProcessingException e) {
+      return JSON.createObjectNode().put("error", "arguments are not JSON");
+    }
+    boolean found = false;
+    for (JsonNode owned : spec.path("inventory")) {
+      found |= owned.asText().equalsIgnoreCase(item.strip());
+    }
+    return JSON.createObjectNode().put("item", item).put("found", found);
   }
 
   private List<String> onTurnInterrupted(TurnView turn, JsonNode message) {

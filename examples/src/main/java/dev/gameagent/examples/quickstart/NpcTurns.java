@@ -67,12 +67,21 @@ public final class NpcTurns implements TurnListener {
       }
     } else if (event.terminal()) {
       turns.remove(key);
+      if (session == null) {
+        // Without the session nothing can be confirmed, and the NPC would silently forget the turn.
+        throw new IllegalStateException("NpcTurns.attach(session) was not called before the first turn ended");
+      }
       end(event, shown);
     }
   }
 
   private void end(TurnEvent terminal, Shown shown) {
     String agentId = terminal.agentId();
+    if (terminal instanceof TurnEvent.Finished f && f.error() != null) {
+      // No spec (state_timeout, internal) or a model failure (llm_error, with the provider's HTTP status).
+      log.warn("turn failed agent={} turn={} code={} status={}: {}", agentId, f.turnId(),
+          f.error().code().wireName(), f.error().status(), f.error().message());
+    }
     if (terminal instanceof TurnEvent.Finished finished && finished.finishReason().equals("tool_calls")) {
       // The results confirm this turn (with the tags that were sent) and start the NPC's next one.
       try {

@@ -111,6 +111,31 @@ class ConsoleConversationTest {
   }
 
   @Test
+  void toolCallsAreRunAndAnsweredWithToolResultsInsteadOfATurnResult() throws Exception {
+    ObjectNode spec = spec();
+    spec.putArray("inventory").add("spear").add("Gate key");
+    ConsoleConversation withInventory = new ConsoleConversation("brom", spec, new PrintStream(printed, true, StandardCharsets.UTF_8));
+    List<String> replies = new ArrayList<>();
+    for (String frame : List.of(
+        started("t-1"),
+        tagOpen(0, "tool_call", "{\"name\":\"check_inventory\",\"call_id\":\"t-1.c1\"}"),
+        tagClose(0, "tool_call", "{\\\"item\\\":\\\"gate key\\\"}"),
+        tagOpen(1, "tool_call", "{\"name\":\"cast_spell\",\"call_id\":\"t-1.c2\"}"),
+        tagClose(1, "tool_call", "{}"),
+        "{\"type\":\"agent_turn_finished\",\"agent_id\":\"brom\",\"turn_id\":\"t-1\",\"finish_reason\":\"tool_calls\",\"rejected\":[]}")) {
+      replies.addAll(withInventory.onFrame(frame));
+    }
+
+    assertThat(replies).hasSize(1);
+    assertThat(JSON.readTree(replies.get(0))).isEqualTo(JSON.readTree(
+        "{\"type\":\"tool_results\",\"agent_id\":\"brom\",\"turn_id\":\"t-1\",\"results\":["
+            + "{\"call_id\":\"t-1.c1\",\"name\":\"check_inventory\",\"output\":{\"item\":\"gate key\",\"found\":true},\"is_error\":false},"
+            + "{\"call_id\":\"t-1.c2\",\"name\":\"cast_spell\",\"output\":{\"error\":\"no such tool: cast_spell\"},\"is_error\":true}]}"));
+    assertThat(withInventory.resultsSent()).isZero();
+    assertThat(output()).contains("(Brom used check_inventory: {\"item\":\"gate key\",\"found\":true})");
+  }
+
+  @Test
   void interruptedTurnIsConfirmedWithWhatThePlayerSawOfTheOpenTag() throws Exception {
     List<String> replies = play(
         started("t-3"),

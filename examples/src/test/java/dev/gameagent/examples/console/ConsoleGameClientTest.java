@@ -9,6 +9,9 @@ import dev.gameagent.core.llm.LlmClient;
 import dev.gameagent.core.llm.LlmRequest;
 import dev.gameagent.core.llm.LlmStreamHandler;
 import dev.gameagent.examples.adapter.EchoLlmClient;
+import dev.gameagent.llm.LlmClients;
+import dev.gameagent.llm.LlmConfig;
+import dev.gameagent.llm.RoutingLlmClient;
 import dev.gameagent.server.AgentServer;
 import dev.gameagent.server.ServerConfig;
 import java.io.ByteArrayOutputStream;
@@ -32,6 +35,7 @@ class ConsoleGameClientTest {
   private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
   private final PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
   private EchoLlmClient echo;
+  private RoutingLlmClient offline;
   private RecordingLlm llm;
   private AgentServer server;
   private ConsoleGameClient client;
@@ -48,6 +52,9 @@ class ConsoleGameClientTest {
     }
     if (echo != null) {
       echo.close();
+    }
+    if (offline != null) {
+      offline.close();
     }
   }
 
@@ -94,6 +101,22 @@ class ConsoleGameClientTest {
   }
 
   @Test
+  void bromChecksHisInventoryWithHisToolAndAnswersFromTheResult() {
+    offline = LlmClients.create(LlmConfig.builder().offlineTokensPerSecond(0).build());
+    serve(offline, null);
+    client = ConsoleGameClient.connect(server.webSocketUrl(), "brom", null, out);
+    patiently().until(() -> client.conversation().sessionId() != null);
+
+    client.type("Check inventory for the gate key");
+
+    // The tool turn is confirmed by its tool_results; only the answer after it gets a turn result.
+    patiently().until(() -> client.conversation().resultsSent() == 1);
+    assertThat(output()).contains("(Brom used check_inventory: {\"item\":\"gate key\",\"found\":true})")
+        .contains("Brom: Here's what I found").doesNotContain("server error");
+    assertThat(llm.requests).hasSize(2);
+  }
+
+  @Test
   void tokenIsSentAndAWrongOneIsRefused() {
     start(Duration.ZERO, "s3cret");
 
@@ -120,7 +143,11 @@ class ConsoleGameClientTest {
 
   private void start(Duration delayPerWord, String token) {
     echo = new EchoLlmClient(delayPerWord);
-    llm = new RecordingLlm(echo);
+    serve(echo, token);
+  }
+
+  private void serve(LlmClient model, String token) {
+    llm = new RecordingLlm(model);
     ServerConfig.Builder config = ServerConfig.newBuilder().host("127.0.0.1").port(0).logsDir(logs);
     if (token != null) {
       config.token(token);

@@ -105,6 +105,17 @@ class GodotClientProtocolTest {
         .as("%s is a signal or method of agent_client.gd", name).isTrue());
   }
 
+  @Test
+  void theDemoAndTheReadmeSetOnlyPropertiesTheClientDeclares() {
+    Set<String> properties = all(Pattern.compile("^(?:@export )?var ([a-z][a-z_]*)", Pattern.MULTILINE), client);
+    String uses = read(GODOT.resolve("npc_demo.gd")) + read(GODOT.resolve("README.md"));
+
+    // client.url, client.state_provider, client.session_id ...: neither a call nor a signal's connect.
+    Set<String> used = all(Pattern.compile("\\bclient\\.([a-z_]+)\\b(?![.(])"), uses);
+    assertThat(used).contains("url", "state_provider");
+    assertThat(properties).containsAll(used);
+  }
+
   /** The rows of the protocol doc's table under {@code heading}: type to the backticked names in its fields cell. */
   private static Map<String, Set<String>> table(String heading) {
     String doc = read(Path.of("..", "docs", "protocol.md"));

@@ -49,6 +49,32 @@ class NpcTurnsTest {
     assertThat(session.history("brom")).isEmpty();
   }
 
+  @Test
+  void forgettingToAttachTheSessionIsNamedInsteadOfANullPointer() {
+    NpcTurns npcs = new NpcTurns(new Answers());
+    GameSession session = engine.openSession(null,
+        request -> CompletableFuture.completedFuture(AgentSpec.builder("Brom").build()), guarded(npcs));
+    model.enqueue(Script.of("<speech>Halt!</speech>"));
+
+    session.interact("brom", InteractionEvent.of(session.newEventId(), "player", "Hello"));
+
+    await().until(() -> !thrown.isEmpty());
+    assertThat(thrown.get(0)).isInstanceOf(IllegalStateException.class).hasMessageContaining("attach(session)");
+  }
+
+  @Test
+  void aFailedTurnIsStillAnswered() {
+    NpcTurns npcs = new NpcTurns(new Answers());
+    GameSession session = engine.openSession(null, request -> CompletableFuture.failedFuture(new IllegalStateException("no world")),
+        guarded(npcs));
+    npcs.attach(session);
+
+    String turnId = session.interact("brom", InteractionEvent.of(session.newEventId(), "player", "Hello"));
+
+    await().until(() -> answered.contains(turnId));
+    assertThat(thrown).isEmpty();
+  }
+
   /** Records what the listener throws before the engine would swallow it. */
   private TurnListener guarded(TurnListener listener) {
     return event -> {
