@@ -294,6 +294,26 @@ class GameSessionToolTest {
   }
 
   @Test
+  void resultsSentWhileDetachedAreRecordedAndStartNothing() {
+    f.llm.enqueue(Script.of(TOOL_CALL));
+    String t1 = f.session.interact("brom", f.event("Key?"));
+    f.answerState(BROM_WITH_TOOLS);
+    f.events.nextTerminal(t1);
+    f.session.detach();
+
+    List<ToolResult> results = List.of(found(t1 + ".c1"));
+    assertThat(f.session.submitToolResults("brom", t1, results)).isNull();
+
+    assertThat(f.session.history("brom")).last().isEqualTo(new HistoryEntry.ToolResults(t1, results));
+    assertThat(f.session.hasTurn("brom")).isFalse();
+    assertThat(f.state.requests()).hasSize(1);
+    f.session.attach(f.state, f.events);
+    String next = f.session.interact("brom", f.event("Well?"));
+    f.answerState(BROM_WITH_TOOLS);
+    assertThat(f.events.nextTerminal(next)).isInstanceOf(TurnEvent.Finished.class);
+  }
+
+  @Test
   void resultsForAStreamingTurnEndItAndContinue() {
     f.llm.enqueue(Script.builder().text(TOOL_CALL).pause().text(TOOL_CALL).complete("stop", null).build());
     String t1 = f.session.interact("brom", f.event("Key?"));
