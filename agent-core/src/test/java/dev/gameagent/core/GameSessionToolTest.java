@@ -36,6 +36,15 @@ class GameSessionToolTest {
     return new ToolResult(callId, "check_inventory", Map.of("found", true), false);
   }
 
+  /** Runs a turn of brom's, prompted with {@code spec}, that makes one tool call and finishes; returns its id. */
+  private String toolCallTurn(String text, AgentSpec spec) {
+    f.llm.enqueue(Script.of(TOOL_CALL));
+    String turnId = f.session.interact("brom", f.event(text));
+    f.answerState(spec);
+    f.events.nextTerminal(turnId);
+    return turnId;
+  }
+
   @Test
   void turnStopsAtTheFirstNonToolTagAfterAToolCall() {
     f.llm.enqueue(Script.builder()
@@ -144,11 +153,8 @@ class GameSessionToolTest {
    */
   @Test
   void toolResultsStayWhatTheContinuationAnswersWhenANotificationArrivesMeanwhile() {
-    f.llm.enqueue(Script.of(TOOL_CALL));
+    String t1 = toolCallTurn("Key?", BROM_WITH_TOOLS);
     f.llm.enqueue(Script.of("<speech>Here.</speech>"));
-    String t1 = f.session.interact("brom", f.event("Key?"));
-    f.answerState(BROM_WITH_TOOLS);
-    f.events.nextTerminal(t1);
     List<ToolResult> results = List.of(found(t1 + ".c1"));
     String t2 = f.session.submitToolResults("brom", t1, results);
     ScriptedStateProvider.Pending state = f.state.next();
@@ -168,11 +174,8 @@ class GameSessionToolTest {
   @Test
   void aContinuationsPromptHoldsItsToolResultsWhateverTheHistoryLimit() {
     AgentSpec noHistory = BROM_WITH_TOOLS.newBuilder().historyLimit(0).build();
-    f.llm.enqueue(Script.of(TOOL_CALL));
+    String t1 = toolCallTurn("Key?", noHistory);
     f.llm.enqueue(Script.of("<speech>Here.</speech>"));
-    String t1 = f.session.interact("brom", f.event("Key?"));
-    f.answerState(noHistory);
-    f.events.nextTerminal(t1);
     String t2 = f.session.submitToolResults("brom", t1, List.of(found(t1 + ".c1")));
     ScriptedStateProvider.Pending state = f.state.next();
 
@@ -277,10 +280,7 @@ class GameSessionToolTest {
 
   @Test
   void resultsForASupersededTurnAreRecordedAndStartNothing() {
-    f.llm.enqueue(Script.of(TOOL_CALL));
-    String t1 = f.session.interact("brom", f.event("Key?"));
-    f.answerState(BROM_WITH_TOOLS);
-    f.events.nextTerminal(t1);
+    String t1 = toolCallTurn("Key?", BROM_WITH_TOOLS);
     String t2 = f.session.interact("brom", f.event("Never mind"));
     f.answerState(BROM_WITH_TOOLS);
     f.events.nextTerminal(t2);
@@ -295,10 +295,7 @@ class GameSessionToolTest {
 
   @Test
   void resultsSentWhileDetachedAreRecordedAndStartNothing() {
-    f.llm.enqueue(Script.of(TOOL_CALL));
-    String t1 = f.session.interact("brom", f.event("Key?"));
-    f.answerState(BROM_WITH_TOOLS);
-    f.events.nextTerminal(t1);
+    String t1 = toolCallTurn("Key?", BROM_WITH_TOOLS);
     f.session.detach();
 
     List<ToolResult> results = List.of(found(t1 + ".c1"));
