@@ -518,11 +518,14 @@ final class AgentState {
       leaveAwaitingState(turn);
       if (failure == null && spec != null) {
         startStreaming(turn, spec);
-      } else if (cachedSpec != null) {
-        log.info("state request failed, using cached spec session={} agent={} turn={}", session.id(), agentId, turn.id);
-        startStreaming(turn, cachedSpec);
       } else {
-        finish(turn, "error", null, stateFailure(failure), false);
+        logStateFailure(turn, failure);
+        if (cachedSpec != null) {
+          log.info("state request failed, using cached spec session={} agent={} turn={}", session.id(), agentId, turn.id);
+          startStreaming(turn, cachedSpec);
+        } else {
+          finish(turn, "error", null, stateFailure(failure), false);
+        }
       }
     }
     drain();
@@ -559,6 +562,19 @@ final class AgentState {
     }
     if (turn.stateNanos < 0) {
       turn.stateNanos = System.nanoTime();
+    }
+  }
+
+  /**
+   * A state request that failed in the game's code is logged with its cause: the turn's error only
+   * says that it failed, so the stack trace reaches the developer's log, never the client.
+   */
+  private void logStateFailure(Turn turn, Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (cause == null) {
+      log.warn("state provider completed with no spec session={} agent={} turn={}", session.id(), agentId, turn.id);
+    } else if (!(cause instanceof AgentRequestException)) {
+      log.warn("state request failed session={} agent={} turn={}", session.id(), agentId, turn.id, cause);
     }
   }
 

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gameagent.core.llm.LlmRequest;
 import dev.gameagent.core.testing.ScriptedStateProvider;
 import dev.gameagent.core.testing.TurnRecorder;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -150,6 +153,26 @@ class GameSessionStateTest {
 
     f.events.next(TurnEvent.Started.class, turnId);
     assertThat(((TurnEvent.Finished) f.events.nextTerminal(turnId)).finishReason()).isEqualTo("stop");
+  }
+
+  @Test
+  void stateFailureInTheGamesCodeIsLoggedWithItsCause() {
+    PrintStream stderr = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    // slf4j-simple, the tests' binding, looks System.err up on every write
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      String turnId = f.session.interact("brom", f.event("Hello"));
+      f.state.next().fail(new IllegalStateException("inventory lookup broke"));
+
+      TurnEvent.Finished finished = (TurnEvent.Finished) f.events.nextTerminal(turnId);
+      assertThat(finished.error().code()).isEqualTo(ErrorCode.INTERNAL);
+      assertThat(finished.error().message()).doesNotContain("inventory lookup broke");
+    } finally {
+      System.setErr(stderr);
+    }
+    assertThat(captured.toString(StandardCharsets.UTF_8))
+        .contains("state request failed").contains("java.lang.IllegalStateException: inventory lookup broke");
   }
 
   @Test
