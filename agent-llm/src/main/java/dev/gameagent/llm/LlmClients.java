@@ -36,6 +36,8 @@ public final class LlmClients {
    * A client that routes each request by its {@code provider} option, else by
    * {@link #defaultProvider(LlmConfig)}; providers are found with {@link ServiceLoader} through the
    * thread's context class loader. Close it on shutdown.
+   *
+   * @throws IllegalArgumentException when the default provider is not on the classpath
    */
   public static RoutingLlmClient create(LlmConfig config) {
     return new RoutingLlmClient(config, providers());
@@ -44,6 +46,8 @@ public final class LlmClients {
   /**
    * Like {@link #create(LlmConfig)}, plus {@code extra} providers registered in code (e.g. by a game
    * server that embeds its own adapter); each replaces a discovered provider of the same name.
+   *
+   * @throws IllegalArgumentException when the default provider is neither discovered nor given
    */
   public static RoutingLlmClient create(LlmConfig config, LlmProvider... extra) {
     Map<String, LlmProvider> all = new LinkedHashMap<>(providers());

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * {@link LlmClients#defaultProvider}). Each provider's client is created once, on first use, and
  * closed by {@link #close()}.
  *
- * <p>A request for an unknown provider, or for one that cannot be created from the configuration,
+ * <p>The default provider must be known when the client is created. A request naming an unknown
+ * provider (a spec's {@code llm.provider}), or one that cannot be created from the configuration,
  * fails through {@link LlmStreamHandler#onError} with an {@link InvalidRequestException} that lists
  * the known providers; that callback arrives on this client's own thread. After {@link #close()},
  * {@code stream} throws {@link IllegalStateException}. Thread-safe.
@@ -51,6 +53,11 @@ public final class RoutingLlmClient implements LlmClient, AutoCloseable {
     this.config = Objects.requireNonNull(config, "config == null");
     this.providers = Map.copyOf(providers);
     this.defaultProvider = LlmClients.defaultProvider(config);
+    if (!this.providers.containsKey(defaultProvider)) {
+      // A mistyped LLM_PROVIDER fails at start-up, not on every turn after it.
+      throw new IllegalArgumentException("the default LLM provider \"" + defaultProvider
+          + "\" (LLM_PROVIDER) is not on the classpath; known providers: " + String.join(", ", new TreeSet<>(this.providers.keySet())));
+    }
     this.failures = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
       Thread t = new Thread(r, "gameagent-llm-router");
       t.setDaemon(true);

@@ -127,14 +127,13 @@ class LlmClientsTest {
   }
 
   @Test
-  void unknownDefaultProviderAlsoFailsThroughOnError() {
-    try (RoutingLlmClient client = LlmClients.create(LlmConfig.builder().provider("typo").build())) {
-      RecordingHandler h = new RecordingHandler();
-
-      client.stream(request(null, "Hello"), h);
-
-      assertThat(h.awaitError()).isInstanceOf(InvalidRequestException.class).hasMessageContaining("\"typo\"");
-    }
+  void unknownDefaultProviderIsRefusedWhenTheClientIsCreated() {
+    // A mistyped LLM_PROVIDER in an embedding game server fails at start-up, not on every turn.
+    assertThatThrownBy(() -> LlmClients.create(LlmConfig.builder().provider("typo").build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("\"typo\"").hasMessageContaining("LLM_PROVIDER").hasMessageContaining("offline, openai");
+    assertThatThrownBy(() -> LlmClients.create(LlmConfig.builder().provider("echo").build(), new ScriptedProvider()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("\"echo\"");
   }
 
   @Test

@@ -18,18 +18,13 @@ record DefaultLlm(LlmClient client, AutoCloseable closeable, String description)
    */
   static DefaultLlm create(Map<String, String> environment) {
     LlmConfig config = LlmConfig.fromEnvironment(environment);
-    String provider = LlmClients.defaultProvider(config);
-    if (LlmClients.provider(provider).isEmpty()) {
-      throw new IllegalArgumentException("LLM_PROVIDER names no registered provider: " + provider
-          + " (known: " + String.join(", ", LlmClients.providers().keySet()) + ")");
-    }
+    var client = LlmClients.create(config); // refuses a default provider that is not on the classpath
     String description = LlmClients.describe(config);
     if (LlmClients.isOffline(config)) {
       description += config.provider() == null
           ? " (no API key, base URL or LLM_PROVIDER set; canned in-character answers)"
           : " (LLM_PROVIDER=offline; canned in-character answers)";
     }
-    var client = LlmClients.create(config);
     return new DefaultLlm(client, client, description);
   }
 }
