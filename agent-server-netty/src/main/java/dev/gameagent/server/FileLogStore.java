@@ -72,6 +72,8 @@ final class FileLogStore implements LogStore, AutoCloseable {
   /** Far more than a healthy disk ever lags by; small enough that queued prompts stay in the hundreds of MB. */
   static final int DEFAULT_BEHIND_RECORDS = 50_000;
 
+  static final ThreadFactory WRITER_THREADS = task -> new Thread(task, "game-agent-log-writer");
+
   private final Path root;
   private final Clock clock;
   /** Records and session tasks; only records count towards {@link #behindRecords}. */
@@ -91,7 +93,7 @@ final class FileLogStore implements LogStore, AutoCloseable {
   private final Map<String, String> names = new java.util.HashMap<>();
 
   FileLogStore(Path root, Clock clock) {
-    this(root, clock, DEFAULT_BEHIND_RECORDS, task -> new Thread(task, "game-agent-log-writer"));
+    this(root, clock, DEFAULT_BEHIND_RECORDS, WRITER_THREADS);
   }
 
   /** For tests: a smaller backlog at which the store is behind, and a writer thread they control. */
