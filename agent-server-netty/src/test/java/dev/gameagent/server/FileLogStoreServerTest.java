@@ -48,10 +48,7 @@ class FileLogStoreServerTest {
   @Test
   void aTurnsTerminalMessageAndAPongWaitUntilItsRecordsAreWritten() throws Exception {
     start(1000);
-    llm.enqueue(ScriptedLlmClient.Script.of("<speech>Halt!</speech>"));
-    JsonNode get = EndToEndTest.interact(client, "brom", "Hello, guard!");
-    EndToEndTest.answer(client, get, EndToEndTest.BROM);
-    assertThat(client.nextOfType("agent_tag_close").path("content").asText()).isEqualTo("Halt!");
+    turnToItsLastTag();
     client.send("type", "ping", "id", "synced?");
     await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(10))
         .until(() -> types().stream().noneMatch(t -> t.equals("agent_turn_finished") || t.equals("pong")));
@@ -66,11 +63,7 @@ class FileLogStoreServerTest {
   @Test
   void whileTheLogsAreBehindNewTurnsAndNotificationsAreRefusedAndTheTurnResultIsKept() throws Exception {
     start(1);
-    llm.enqueue(ScriptedLlmClient.Script.of("<speech>Halt!</speech>"));
-    JsonNode get = EndToEndTest.interact(client, "brom", "Hello, guard!");
-    EndToEndTest.answer(client, get, EndToEndTest.BROM);
-    client.nextOfType("agent_tag_close");
-    String turnId = get.path("turn_id").asText();
+    String turnId = turnToItsLastTag();
 
     client.send("type", "notification_event", "agent_id", "brom", "event", Map.of("text", "Thunder."));
     client.send("type", "interaction_event", "agent_id", "brom", "event", Map.of("text", "Let me in!"));
@@ -96,6 +89,15 @@ class FileLogStoreServerTest {
     assertThat(EndToEndTest.interact(client, "brom", "Let me in!").path("type").asText()).isEqualTo("get_agent_state");
     assertThat(Files.readString(agentFile(), StandardCharsets.UTF_8)).contains("\"kind\":\"turn\"")
         .doesNotContain("Thunder.");
+  }
+
+  /** Runs a turn for brom up to its last tag, which is not held back; returns its turn id. */
+  private String turnToItsLastTag() {
+    llm.enqueue(ScriptedLlmClient.Script.of("<speech>Halt!</speech>"));
+    JsonNode get = EndToEndTest.interact(client, "brom", "Hello, guard!");
+    EndToEndTest.answer(client, get, EndToEndTest.BROM);
+    assertThat(client.nextOfType("agent_tag_close").path("content").asText()).isEqualTo("Halt!");
+    return get.path("turn_id").asText();
   }
 
   private JsonNode health() throws Exception {
