@@ -114,6 +114,7 @@ final class Connection implements AgentStateProvider, TurnListener {
   private static void restore(ServerSession opened, SessionLogReader.Restored restored) {
     // The reader kept at most the agent limit, and only agents with a history have a spec, so this admits them all.
     opened.agents().admit(restored.histories().keySet());
+    opened.game().reserveIds(restored.turnIds());
     restored.histories().forEach(opened.game()::restoreHistory);
     restored.specs().forEach((agentId, spec) -> {
       opened.game().updateSpec(agentId, spec);
