@@ -20,6 +20,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,12 +50,14 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <p>Threading: callers (engine and event-loop threads) only enqueue, never wait; one writer thread
- * owns every file and hands each record to the operating system as it is dequeued, as one
- * {@code write} of the whole line, unbuffered: a record written survives a crash of the process
- * (not of the machine: there is no fsync), and a kill never leaves half a line, except for a
- * failed write (a full disk), after which the next line opened on that file starts on a line of its
- * own. {@link #flush()} completes once everything enqueued before it is written, which is how the
- * server holds a turn's terminal message back until the turn's records are on disk.
+ * owns every file and hands records to the operating system in whole lines, one {@code write} per
+ * file for what it dequeued in a row: as soon as the queue runs dry, before a {@link #flush()}
+ * completes, and whenever {@value #BATCH_BYTES} bytes wait. Under load that is one system call for
+ * many records instead of one each. A record written survives a crash of the process (not of the
+ * machine: there is no fsync), and a kill never leaves half a line, except for a failed write (a
+ * full disk), after which the next line opened on that file starts on a line of its own.
+ * {@link #flush()} completes once everything enqueued before it is written, which is how the server
+ * holds a turn's terminal message back until the turn's records are on disk.
  *
  * <p>Nothing is dropped under load: every record waits its turn, however far the disk falls
  * behind. Past {@link #DEFAULT_BEHIND_RECORDS} records waiting, {@link #isBehind()} turns true (the
@@ -71,6 +74,9 @@ final class FileLogStore implements LogStore, AutoCloseable {
   private static final int MAX_OPEN_FILES = 128;
   /** Far more than a healthy disk ever lags by; small enough that queued prompts stay in the hundreds of MB. */
   static final int DEFAULT_BEHIND_RECORDS = 50_000;
+
+  /** Bytes of records that may wait in the writer's memory for one {@code write} per file. */
+  static final int BATCH_BYTES = 256 * 1024;
 
   static final ThreadFactory WRITER_THREADS = task -> new Thread(task, "game-agent-log-writer");
 
@@ -90,6 +96,9 @@ final class FileLogStore implements LogStore, AutoCloseable {
 
   /** Owned by the writer thread: open files, least recently used first. */
   private final Map<Path, FileChannel> open = new LinkedHashMap<>(16, 0.75f, true);
+  /** Writer thread only: whole lines dequeued but not yet written, per file, in order. */
+  private final Map<Path, Batch> pending = new LinkedHashMap<>();
+  private int pendingBytes;
   private final Map<String, String> names = new java.util.HashMap<>();
 
   FileLogStore(Path root, Clock clock) {
@@ -209,7 +218,10 @@ final class FileLogStore implements LogStore, AutoCloseable {
    */
   CompletableFuture<Void> flush() {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    if (!submit(() -> done.complete(null))) {
+    if (!submit(() -> {
+      writePending();
+      done.complete(null);
+    })) {
       done.complete(null);
     }
     return done;
@@ -284,6 +296,9 @@ final class FileLogStore implements LogStore, AutoCloseable {
         } catch (RuntimeException e) {
           log.warn("session log task failed", e);
         }
+        if (queue.isEmpty()) {
+          writePending();
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -302,25 +317,44 @@ final class FileLogStore implements LogStore, AutoCloseable {
         // Late records after close are best effort.
       }
     }
+    writePending();
   }
 
-  /**
-   * Writes one record as one whole line, straight to the operating system. A record that cannot be
-   * written is counted and logged (the first of a run of failures, and the next success), and its
-   * file is reopened for the next record.
-   */
+  /** Adds one record, as one whole line, to its file's batch; writes everything past {@link #BATCH_BYTES}. */
   private void append(Path file, ObjectNode record) {
-    ByteBuffer line;
+    byte[] json;
     try {
-      byte[] json = LogRecords.JSON.writeValueAsBytes(record);
-      line = ByteBuffer.allocate(json.length + 1).put(json).put((byte) '\n').flip();
+      json = LogRecords.JSON.writeValueAsBytes(record);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    pending.computeIfAbsent(file, f -> new Batch()).add(json);
+    pendingBytes += json.length + 1;
+    if (pendingBytes >= BATCH_BYTES) {
+      writePending();
+    }
+  }
+
+  /** Writes every file's batch, in the order the files were first written to. */
+  private void writePending() {
+    for (Map.Entry<Path, Batch> entry : pending.entrySet()) {
+      write(entry.getKey(), entry.getValue());
+    }
+    pending.clear();
+    pendingBytes = 0;
+  }
+
+  /**
+   * Writes a batch of whole lines to the operating system. Records that cannot be written are
+   * counted and logged (the first of a run of failures, and the next success), and their file is
+   * reopened for the next record.
+   */
+  private void write(Path file, Batch batch) {
     try {
       FileChannel channel = channel(file);
-      while (line.hasRemaining()) {
-        channel.write(line);
+      ByteBuffer lines = ByteBuffer.wrap(batch.bytes, 0, batch.length);
+      while (lines.hasRemaining()) {
+        channel.write(lines);
       }
       if (failing) {
         failing = false;
@@ -328,7 +362,7 @@ final class FileLogStore implements LogStore, AutoCloseable {
             .log("session log writes work again; {} records could not be written since start", droppedRecords.get());
       }
     } catch (IOException e) {
-      long dropped = droppedRecords.incrementAndGet();
+      long dropped = droppedRecords.addAndGet(batch.records);
       closeQuietly(open.remove(file));
       if (!failing) {
         failing = true;
@@ -375,6 +409,7 @@ final class FileLogStore implements LogStore, AutoCloseable {
   }
 
   private void writeConversation(String sessionId) {
+    writePending(); // the conversation is read back from the files
     Path dir = sessionDir(sessionId);
     Map<String, List<JsonNode>> agents = new LinkedHashMap<>();
     try {
@@ -424,6 +459,7 @@ final class FileLogStore implements LogStore, AutoCloseable {
   }
 
   private void closeAll() {
+    writePending();
     open.values().forEach(FileLogStore::closeQuietly);
     open.clear();
   }
@@ -436,6 +472,23 @@ final class FileLogStore implements LogStore, AutoCloseable {
       channel.close();
     } catch (IOException e) {
       log.warn("session log close failed", e);
+    }
+  }
+
+  /** Whole lines waiting for one write: each record's JSON and its line end. */
+  private static final class Batch {
+    byte[] bytes = new byte[1024];
+    int length;
+    int records;
+
+    void add(byte[] json) {
+      if (length + json.length + 1 > bytes.length) {
+        bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + json.length + 1));
+      }
+      System.arraycopy(json, 0, bytes, length, json.length);
+      bytes[length + json.length] = '\n';
+      length += json.length + 1;
+      records++;
     }
   }
 

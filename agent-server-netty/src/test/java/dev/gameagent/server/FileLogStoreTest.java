@@ -156,6 +156,30 @@ class FileLogStoreTest {
   }
 
   @Test
+  void aBacklogWrittenInBatchesKeepsEveryRecordWholeAndInOrderPerFile() throws Exception {
+    CountDownLatch diskStalled = new CountDownLatch(1);
+    store = new FileLogStore(dir, clock, 100_000, stalledUntil(diskStalled));
+    String padding = "x".repeat(300);
+    int records = 2 * FileLogStore.BATCH_BYTES / 300; // more than one batch's worth for the two files together
+    for (int i = 0; i < records; i++) {
+      store.historyAppended("s", i % 2 == 0 ? "a" : "b", new HistoryEntry.Event(
+          InteractionEvent.of("e-" + i, "player", i + " " + padding), HistoryEntry.Disposition.INTERACTION));
+    }
+    diskStalled.countDown();
+    store.flush().get(10, TimeUnit.SECONDS);
+
+    for (String agent : List.of("a", "b")) {
+      List<String> expected = new ArrayList<>();
+      for (int i = agent.equals("a") ? 0 : 1; i < records; i += 2) {
+        expected.add(i + " " + padding);
+      }
+      assertThat(readLines(store.agentFile("s", agent))).extracting(n -> n.path("entry").path("event").path("text").asText())
+          .containsExactlyElementsOf(expected);
+    }
+    assertThat(store.droppedRecords()).isZero();
+  }
+
+  @Test
   void flushCompletesOnlyOnceEverythingBeforeItIsWritten() throws Exception {
     CountDownLatch diskStalled = new CountDownLatch(1);
     store = new FileLogStore(dir, clock, 10, stalledUntil(diskStalled));
