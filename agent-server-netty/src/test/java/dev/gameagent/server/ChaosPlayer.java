@@ -39,13 +39,10 @@ final class ChaosPlayer {
       "{\"type\":\"interaction_event\",\"agent_id\":\"a0\",\"event\":\"hello\"}",
       "{\"type\":\"interaction_event\",\"agent_id\":\"a0\",\"event\":{\"on_busy\":\"explode\"}}",
       "{\"type\":\"interaction_event\",\"agent_id\":\"a0\",\"event\":{\"timestamp\":\"not a time\"}}",
-      "{\"type\":\"interaction_event\",\"agent_id\":\"a0\",\"event\":{\"timestamp\":1e300,\"on_busy\":\"drop\"}}",
-      "{\"type\":\"interaction_event\",\"agent_id\":\"a0\",\"event\":{\"text\":[1,2],\"on_busy\":\"drop\"}}",
       "{\"type\":\"notification_event\",\"agent_ids\":[],\"event\":{}}",
       "{\"type\":\"notification_event\",\"agent_ids\":\"a0\",\"event\":{}}",
       "{\"type\":\"agent_state_snapshot\",\"agent_id\":\"a0\",\"state\":[]}",
       "{\"type\":\"agent_state_snapshot\",\"agent_id\":\"a0\",\"state\":{\"name\":42,\"output_tags\":\"speech\"}}",
-      "{\"type\":\"agent_state_snapshot\",\"agent_id\":\"a0\",\"state\":{\"name\":\"B\",\"history_limit\":-5}}",
       "{\"type\":\"agent_turn_result\",\"agent_id\":\"a0\",\"turn_id\":7,\"tags\":\"x\"}",
       "{\"type\":\"agent_turn_result\",\"agent_id\":\"a0\",\"turn_id\":\"t-1\"}",
       "{\"type\":\"agent_turn_result\",\"agent_id\":\"a0\",\"turn_id\":\"t-1\",\"tags\":[{\"tag\":5}]}",
@@ -54,11 +51,37 @@ final class ChaosPlayer {
       "{\"type\":\"cancel_turn\",\"agent_id\":[\"a0\"]}", "{\"type\":\"reset_agent\"}",
       "{\"type\":\"ping\",\"id\":1e999999999}", "{\"type\":\"ping\",\"id\":NaN}",
       "{\"type\":\"ping\",\"type\":\"reset_agent\"}",
-      "[".repeat(5000) + "]".repeat(5000),
-      "{\"type\":\"ping\",\"id\":\"" + "\\ud800" + "\"}");
+      "[".repeat(5000) + "]".repeat(5000));
+  /** Odd messages a server may accept or refuse; either way with no harm done. */
+  private static final List<String> ODD = List.of(
+      "{\"type\":\"interaction_event\",\"agent_id\":\"a0\",\"event\":{\"timestamp\":1e300,\"on_busy\":\"drop\"}}",
+      "{\"type\":\"interaction_event\",\"agent_id\":\"a0\",\"event\":{\"text\":[1,2],\"on_busy\":\"drop\"}}",
+      "{\"type\":\"interaction_event\",\"agent_id\":\"a1\",\"event\":{\"ts\":-99999999999999999999,\"on_busy\":\"drop\"}}",
+      "{\"type\":\"agent_state_snapshot\",\"agent_id\":\"a0\",\"state\":{\"name\":\"B\",\"history_limit\":-5}}",
+      "{\"type\":\"agent_state_snapshot\",\"agent_id\":\"a2\",\"state\":{\"name\":\"B\",\"output_tags\":[{\"name\":\"\"}]}}",
+      "{\"type\":\"ping\",\"id\":\"\\ud800\"}",
+      "{\"type\":\"ping\",\"id\":{\"nested\":[1,{\"deep\":true}]}}",
+      "{\"type\":\"cancel_turn\",\"agent_id\":\"never-seen\",\"turn_id\":\"t-1\"}",
+      "{\"type\":\"reset_agent\",\"agent_id\":\"never-seen\"}",
+      "{\"type\":\"interaction_event\",\"agent_id\":\"" + "x".repeat(128) + "\",\"event\":{\"on_busy\":\"drop\"}}",
+      "{\"type\":\"interaction_event\",\"agent_id\":\"" + "x".repeat(129) + "\",\"event\":{}}");
 
-  /** One WebSocket connection this player opened and the close codes it may end with (-1: none). */
-  record Link(WsClient client, Set<Integer> allowedCloseCodes, boolean retired) {}
+  /**
+   * One WebSocket connection this player opened: once retired (replaced on purpose), the close codes
+   * it may end with (-1: none); the ids of the pings sent on it, and of those sent right after a
+   * malformed message, whose pong must come after that message's {@code error}.
+   */
+  static final class Link {
+    final WsClient client;
+    final List<String> pings = new ArrayList<>();
+    final List<String> pingsAfterMalformed = new ArrayList<>();
+    Set<Integer> allowedCloseCodes = Set.of();
+    boolean retired;
+
+    Link(WsClient client) {
+      this.client = client;
+    }
+  }
 
   /** A session this player plays, on its current connection, with what it knows of its turns. */
   private static final class Game {
@@ -125,8 +148,12 @@ final class ChaosPlayer {
             answer(game, m, m.path("request_id").asText());
           } else if (draw < 80) {
             game.deferredStates.add(m);
-          } else if (draw < 88) {
+          } else if (draw < 85) {
             answer(game, m, "r-wrong-" + counter++);
+          } else if (draw < 88) {
+            // The right request id for the wrong agent: an unsolicited snapshot for that agent.
+            send(game, "type", "agent_state_snapshot", "agent_id", agent(), "request_id", m.path("request_id").asText(),
+                "state", SPEC);
           } // else: never answered; the state timeout ends or serves the turn.
         }
         case "agent_tag_open" -> {
@@ -172,25 +199,52 @@ final class ChaosPlayer {
       }
     } else if (draw < 66) {
       send(game, "type", "reset_agent", "agent_id", agent());
-    } else if (draw < 75) {
+    } else if (draw < 72) {
       game.client.trySend(MALFORMED.get(random.nextInt(MALFORMED.size())));
+      ping(game, true);
+    } else if (draw < 75) {
+      game.client.trySend(ODD.get(random.nextInt(ODD.size())));
     } else if (draw < 78) {
-      send(game, "type", "ping", "id", name + "-" + counter++);
+      ping(game, false);
     } else if (draw < 80) {
       game.client.trySend(new byte[] {0, 1, 2, (byte) 0xff});
     } else if (draw < 81) {
-      tooBig(game);
-    } else if (draw < 85) {
+      if (random.nextBoolean()) {
+        tooBig(game);
+      }
+    } else if (draw < 83) {
       rawExchange();
-    } else if (draw < 89) {
+    } else if (draw < 85) {
       disconnect(game);
-    } else if (draw < 92) {
+    } else if (draw < 87) {
       takeOver(game);
-    } else if (draw < 93) {
+    } else if (draw < 88) {
       replace(game, open(server.ws("session_id=" + game.sessionId), true), Set.of(4000));
+    } else if (draw < 89) {
+      unknownSession(game);
     } else {
       interact(game);
     }
+  }
+
+  private void ping(Game game, boolean afterMalformed) {
+    String id = name + "-" + counter++;
+    if (game.client.trySend(json(Map.of("type", "ping", "id", id)))) {
+      Link link = link(game.client);
+      link.pings.add(id);
+      if (afterMalformed) {
+        link.pingsAfterMalformed.add(id);
+      }
+    }
+  }
+
+  private Link link(WsClient client) {
+    for (Link l : links) {
+      if (l.client == client) {
+        return l;
+      }
+    }
+    throw new IllegalStateException("not a link of this player");
   }
 
   private void interact(Game game) {
@@ -255,6 +309,43 @@ final class ChaosPlayer {
     replace(game, open(server.ws("session_id=" + game.sessionId), true), Set.of(1009));
   }
 
+  /**
+   * A session id the server does not hold, so it looks for the session's logs while the messages
+   * sent at once wait: they must all be answered, after {@code session_started}, in order. Sometimes
+   * the connection is dropped while the logs are being read.
+   */
+  private void unknownSession(Game game) {
+    String id = name + "-unknown-" + counter++;
+    WsClient client = WsClient.connect(server.ws("session_id=" + id));
+    Link link = new Link(client);
+    links.add(link);
+    List<String> burst = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      String pingId = id + "-" + i;
+      client.trySend(json(Map.of("type", "ping", "id", pingId)));
+      link.pings.add(pingId);
+      burst.add(pingId);
+    }
+    if (random.nextInt(3) == 0) {
+      client.cancel();
+      link.retired = true;
+      link.allowedCloseCodes = Set.of(-1);
+      return;
+    }
+    JsonNode started = client.next("session_started");
+    if (!started.path("session_id").asText().equals(id) || started.path("resumed").asBoolean()) {
+      throw new AssertionError("a session id with no logs opens a fresh session of that id: " + started);
+    }
+    for (String pingId : burst) {
+      if (!client.next("pong").path("id").asText().equals(pingId)) {
+        throw new AssertionError("pongs out of order after " + client.received());
+      }
+    }
+    game.client.close();
+    replace(game, client, Set.of(1000));
+    game.sessionId = id;
+  }
+
   /** The connection drops without a close frame; sometimes the game resumes at once. */
   private void disconnect(Game game) {
     game.client.cancel();
@@ -273,13 +364,11 @@ final class ChaosPlayer {
   }
 
   private void replace(Game game, WsClient next, Set<Integer> oldMayEndWith) {
-    for (int i = 0; i < links.size(); i++) {
-      if (links.get(i).client() == game.client) {
-        links.set(i, new Link(game.client, oldMayEndWith, true));
-      }
-    }
-    if (!links.stream().anyMatch(l -> l.client() == next)) {
-      links.add(new Link(next, Set.of(), false));
+    Link old = link(game.client);
+    old.retired = true;
+    old.allowedCloseCodes = oldMayEndWith;
+    if (links.stream().noneMatch(l -> l.client == next)) {
+      links.add(new Link(next));
     }
     game.client = next;
     game.deferredStates.clear();
@@ -291,7 +380,7 @@ final class ChaosPlayer {
     if (expectResumed && !started.path("resumed").asBoolean()) {
       throw new AssertionError("resume of a held session not marked resumed: " + started);
     }
-    links.add(new Link(client, Set.of(), false));
+    links.add(new Link(client));
     return client;
   }
 

@@ -21,7 +21,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
 class ChaosTest {
   static final int MAX_MESSAGE_BYTES = 64 * 1024;
   private static final int PLAYERS = 4;
-  private static final int OPERATIONS = 200;
+  private static final int OPERATIONS = 300;
   private static final Set<String> ERROR_CODES = Set.of("invalid_json", "unsupported_frame", "missing_field",
       "invalid_field", "unknown_type", "unknown_turn", "duplicate_turn_result", "tool_loop_limit", "rate_limited",
       "limit_exceeded", "state_timeout", "llm_error");
@@ -62,8 +63,9 @@ class ChaosTest {
     }
   }
 
-  @Test
-  void serverKeepsEveryInvariantUnderAbuse() throws Exception {
+  @ParameterizedTest(name = "compression {0}")
+  @ValueSource(booleans = {false, true})
+  void serverKeepsEveryInvariantUnderAbuse(boolean compression) throws Exception {
     long seed = Long.getLong("chaos.seed", System.nanoTime());
     System.out.println("ChaosTest seed " + seed + " (rerun with -Dchaos.seed=" + seed + ")");
     leaks.start();
@@ -73,7 +75,8 @@ class ChaosTest {
         .retryMaxDelay(Duration.ofMillis(50)));
     mock.server.setDispatcher(llm);
     server = TestServer.start(logs, mock.client, b -> b.stateTimeout(Duration.ofSeconds(1))
-        .streamIdleTimeout(Duration.ofMillis(1500)).maxMessageBytes(MAX_MESSAGE_BYTES));
+        .streamIdleTimeout(Duration.ofMillis(1500)).maxMessageBytes(MAX_MESSAGE_BYTES).compression(compression)
+        .maxTurnsPerSession(3).maxAgentsPerSession(8));
 
     List<ChaosPlayer> players = new ArrayList<>();
     ExecutorService threads = Executors.newFixedThreadPool(PLAYERS);
@@ -96,25 +99,28 @@ class ChaosTest {
 
     List<ChaosPlayer.Link> links = players.stream().flatMap(p -> p.links().stream()).toList();
     // Connections replaced on purpose end with their expected codes; the rest stay open.
-    await().atMost(Duration.ofSeconds(30)).until(() -> links.stream().filter(ChaosPlayer.Link::retired)
-        .allMatch(l -> l.client().hasEnded()));
+    await().atMost(Duration.ofSeconds(30)).until(() -> links.stream().filter(l -> l.retired)
+        .allMatch(l -> l.client.hasEnded()));
     // Every turn ends: unanswered state requests time out, hanging streams hit the idle timeout.
     await().atMost(Duration.ofSeconds(60)).until(() -> server.server.activeTurnCount() == 0
-        && links.stream().filter(l -> !l.retired()).allMatch(l -> unendedTurns(l.client().received()).isEmpty()));
+        && links.stream().filter(l -> !l.retired).allMatch(l -> unendedTurns(l.client.received()).isEmpty()));
 
     int turns = 0;
+    java.util.Map<String, Integer> stats = new java.util.HashMap<>();
     for (ChaosPlayer.Link link : links) {
-      WsClient client = link.client();
+      WsClient client = link.client;
       List<JsonNode> frames = client.received();
       TurnFrames.assertValid(frames);
       frames.forEach(ChaosTest::assertCleanMessage);
-      if (link.retired()) {
-        assertThat(client.closeCode()).as("close code of a replaced connection").isIn(link.allowedCloseCodes());
+      if (link.retired) {
+        assertThat(client.closeCode()).as("close code of a replaced connection").isIn(link.allowedCloseCodes);
       } else {
         assertThat(client.hasEnded()).as("a connection nobody closed ended with %s %s", client.closeCode(),
             client.closeReason()).isFalse();
         assertThat(unendedTurns(frames)).as("turns without a terminal message").isEmpty();
+        assertAnswered(link, frames);
       }
+      frames.forEach(f -> stats.merge(statKey(f), 1, Integer::sum));
       turns += (int) frames.stream().filter(f -> f.path("type").asText().equals("agent_turn_started")).count();
     }
     for (ChaosPlayer player : players) {
@@ -127,12 +133,13 @@ class ChaosTest {
         frames.forEach(ChaosTest::assertCleanMessage);
       }
     }
+    System.out.println("ChaosTest: " + new java.util.TreeMap<>(stats));
     System.out.println("ChaosTest: " + links.size() + " connections, " + turns + " turns started, "
         + llm.requests() + " model requests, " + llm.hangsCut() + " hanging streams cut");
     assertThat(turns).as("turns that streamed").isGreaterThan(20);
 
     for (ChaosPlayer.Link link : links) {
-      link.client().close();
+      link.client.close();
     }
     try (WsClient fresh = WsClient.connectStarted(server.ws())) {
       fresh.assertAlive("after-chaos");
@@ -143,6 +150,42 @@ class ChaosTest {
     server.close();
     server = null;
     assertNoLeakReported();
+  }
+
+  /**
+   * Every ping sent on a connection still open got its pong, and each ping sent right after a
+   * malformed message has an {@code error} between its pong and the pong before it.
+   */
+  private static void assertAnswered(ChaosPlayer.Link link, List<JsonNode> frames) {
+    List<String> pongs = new ArrayList<>();
+    Set<String> errorFirst = new HashSet<>();
+    boolean errorSincePong = false;
+    for (JsonNode f : frames) {
+      String type = f.path("type").asText();
+      if (type.equals("error")) {
+        errorSincePong = true;
+      } else if (type.equals("pong")) {
+        pongs.add(f.path("id").asText());
+        if (errorSincePong) {
+          errorFirst.add(f.path("id").asText());
+        }
+        errorSincePong = false;
+      }
+    }
+    assertThat(pongs).as("pongs").containsAll(link.pings);
+    assertThat(errorFirst).as("pongs after the error of a malformed message").containsAll(link.pingsAfterMalformed);
+  }
+
+  private static String statKey(JsonNode f) {
+    String type = f.path("type").asText();
+    return switch (type) {
+      case "error" -> "error:" + f.path("code").asText();
+      case "agent_turn_finished" -> "finished:" + f.path("finish_reason").asText()
+          + (f.path("error").isObject() ? ":" + f.path("error").path("code").asText() + ":"
+          + f.path("error").path("status").asText() : "");
+      case "agent_turn_interrupted" -> "interrupted:" + f.path("reason").asText();
+      default -> type;
+    };
   }
 
   /** Turn ids this connection saw (a state request or a turn frame) with no terminal message. */
