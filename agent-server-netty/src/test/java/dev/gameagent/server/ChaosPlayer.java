@@ -30,7 +30,7 @@ final class ChaosPlayer {
       "tools", List.of(Map.of("name", "check_inventory", "description", "Look up an item",
           "parameters", Map.of("type", "object", "properties", Map.of("item", Map.of("type", "string"))))));
   /** Messages that are wrong in every way a game script gets them wrong; each must get an {@code error}. */
-  private static final List<String> MALFORMED = List.of(
+  static final List<String> MALFORMED = List.of(
       "{", "", "[]", "\"ping\"", "null", "42", "{\"type\":null}", "{\"type\":42}", "{\"type\":\"no_such_type\"}",
       "{\"no_type\":true}", "{\"type\":\"interaction_event\"}",
       "{\"type\":\"interaction_event\",\"agent_id\":5,\"event\":{}}",
@@ -53,7 +53,7 @@ final class ChaosPlayer {
       "{\"type\":\"ping\",\"type\":\"reset_agent\"}",
       "[".repeat(5000) + "]".repeat(5000));
   /** Odd messages a server may accept or refuse; either way with no harm done. */
-  private static final List<String> ODD = List.of(
+  static final List<String> ODD = List.of(
       "{\"type\":\"interaction_event\",\"agent_id\":\"a0\",\"event\":{\"timestamp\":1e300,\"on_busy\":\"drop\"}}",
       "{\"type\":\"interaction_event\",\"agent_id\":\"a0\",\"event\":{\"text\":[1,2],\"on_busy\":\"drop\"}}",
       "{\"type\":\"interaction_event\",\"agent_id\":\"a1\",\"event\":{\"ts\":-99999999999999999999,\"on_busy\":\"drop\"}}",

@@ -138,18 +138,44 @@ class ChaosTest {
         + llm.requests() + " model requests, " + llm.hangsCut() + " hanging streams cut");
     assertThat(turns).as("turns that streamed").isGreaterThan(20);
 
-    for (ChaosPlayer.Link link : links) {
-      link.client.close();
-    }
     try (WsClient fresh = WsClient.connectStarted(server.ws())) {
       fresh.assertAlive("after-chaos");
     }
+    shutDownWhileStreaming(links.stream().filter(l -> !l.retired).map(l -> l.client).toList());
     await().atMost(Duration.ofSeconds(60)).until(() -> llm.openStreams() == 0);
     assertThat(llm.hangsOverstayed()).as("hanging upstream streams nobody closed").isZero();
-    await().atMost(Duration.ofSeconds(20)).until(() -> server.server.activeTurnCount() == 0);
+    assertNoLeakReported();
+  }
+
+  /**
+   * Starts a turn on every connection still open, then stops the server: each connection gets the
+   * terminal message of every turn it saw start (reason {@code shutdown} for those still going), in
+   * valid order, and then a close with 1001.
+   */
+  private void shutDownWhileStreaming(List<WsClient> open) {
+    for (int i = 0; i < open.size(); i++) {
+      open.get(i).send("type", "interaction_event", "agent_id", "a0", "event", java.util.Map.of("id", "final-" + i,
+          "text", "Last words?", "on_busy", "interrupt"));
+    }
+    for (int i = 0; i < open.size(); i++) {
+      String eventId = "final-" + i;
+      JsonNode get = open.get(i).nextMatching(f -> f.path("type").asText().equals("get_agent_state")
+          && f.path("event_id").asText().equals(eventId));
+      open.get(i).send("type", "agent_state_snapshot", "agent_id", "a0", "request_id", get.path("request_id").asText(),
+          "state", ChaosPlayer.SPEC);
+      String turnId = get.path("turn_id").asText();
+      open.get(i).nextMatching(f -> f.path("turn_id").asText().equals(turnId) && f.path("type").asText()
+          .startsWith("agent_turn_"));
+    }
     server.close();
     server = null;
-    assertNoLeakReported();
+    for (WsClient client : open) {
+      assertThat(client.awaitEnd()).as("close code at shutdown").isEqualTo(1001);
+      List<JsonNode> frames = client.received();
+      TurnFrames.assertValid(frames);
+      assertThat(unendedTurns(frames)).as("turns without a terminal message at shutdown").isEmpty();
+      frames.forEach(ChaosTest::assertCleanMessage);
+    }
   }
 
   /**
