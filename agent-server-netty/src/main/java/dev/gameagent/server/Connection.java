@@ -58,6 +58,12 @@ final class Connection implements AgentStateProvider, TurnListener {
     return out;
   }
 
+  /** The game session, or null before {@link #open}. */
+  GameSession game() {
+    ServerSession s = session;
+    return s == null ? null : s.game();
+  }
+
   /** The session id, or null before {@link #open}. */
   String sessionId() {
     ServerSession s = session;
