@@ -41,7 +41,9 @@ class TakeoverOrderTest {
   @Test
   void aTurnStartingDuringTheTakeoverReachesTheNewConnectionAfterSessionStarted() {
     ServerContext context = context();
-    Connection old = new Connection(context, new EmbeddedChannel());
+    EmbeddedChannel oldChannel = new EmbeddedChannel();
+    closeables.add(oldChannel::finishAndReleaseAll);
+    Connection old = new Connection(context, oldChannel);
     old.open(null);
     GameSession game = old.game();
     ClientMessage.InteractionEventMessage inFlight = (ClientMessage.InteractionEventMessage) context.codec().decode(
@@ -59,6 +61,7 @@ class TakeoverOrderTest {
     inTheMiddle.start();
     sessionLog.addAppender(inTheMiddle);
     EmbeddedChannel channel = new EmbeddedChannel();
+    closeables.add(channel::finishAndReleaseAll);
     try {
       new Connection(context, channel).open(game.id());
     } finally {
