@@ -323,12 +323,14 @@ final class Connection implements AgentStateProvider, TurnListener {
   }
 
   /**
-   * Whether a client message is to be handled: the connection owns its session and the message is
-   * within the rate limit. Every message counts, bad ones included, since each costs an answer; one
+   * Whether a client message is to be handled: the connection owns its session, is not being closed,
+   * and the message is within the rate limit. Every message counts, bad ones included, since each costs an answer; one
    * over the limit is answered with {@code rate_limited} and otherwise ignored.
    */
   private boolean admit() {
-    if (session == null || takenOver) {
+    // A connection being closed (taken over, shutdown, too slow, too big) reads on only to see the
+    // client's close frame.
+    if (session == null || takenOver || out.isClosing()) {
       return false;
     }
     if (!rateLimiter.tryAcquire()) {

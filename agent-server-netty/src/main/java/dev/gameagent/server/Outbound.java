@@ -67,8 +67,11 @@ final class Outbound {
   }
 
   /**
-   * Queues a close frame after everything sent so far, then closes the socket; the first call wins.
-   * Messages sent after it are dropped.
+   * Queues a close frame after everything sent so far; the first call wins. Messages sent after it
+   * are dropped. The socket is closed when the client answers with its close frame (Netty's protocol
+   * handler does that), or after a grace period. Not at once: a client still sending would have its
+   * messages arrive at a closed socket, whose reset can destroy the close frame, and its code, before
+   * the client has read it.
    */
   void close(int code, String reason) {
     if (!closing.compareAndSet(false, true)) {
@@ -78,7 +81,7 @@ final class Outbound {
       if (!channel.isActive()) {
         return;
       }
-      channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+      channel.writeAndFlush(new CloseWebSocketFrame(code, reason));
       channel.eventLoop().schedule(() -> {
         channel.close();
       }, CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
