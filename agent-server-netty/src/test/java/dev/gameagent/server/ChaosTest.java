@@ -110,6 +110,9 @@ class ChaosTest {
     for (ChaosPlayer.Link link : links) {
       WsClient client = link.client;
       List<JsonNode> frames = client.received();
+      if (!frames.isEmpty()) {
+        assertThat(frames.get(0).path("type").asText()).as("first message").isEqualTo("session_started");
+      }
       TurnFrames.assertValid(frames);
       frames.forEach(ChaosTest::assertCleanMessage);
       if (link.retired) {
