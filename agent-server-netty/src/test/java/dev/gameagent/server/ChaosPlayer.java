@@ -123,7 +123,12 @@ final class ChaosPlayer {
       game.sessionId = game.client.received().get(0).path("session_id").asText();
       games.add(game);
     }
+    // One stalled reader per run is enough, and each costs seconds.
+    int stallAt = name.equals("p0") ? random.nextInt(operations) : -1;
     for (int op = 0; op < operations; op++) {
+      if (op == stallAt) {
+        stalledReader();
+      }
       Game game = games.get(random.nextInt(games.size()));
       react(game);
       act(game, random.nextInt(100));
@@ -428,6 +433,39 @@ final class ChaosPlayer {
           get.path("request_id").asText(), "state", SPEC)));
       expect(raw, transcript, random.nextBoolean() ? "agent_turn_started" : "agent_turn_finished");
       // Then the socket closes with the turn (if it is still streaming) in flight.
+    }
+  }
+
+  /**
+   * A game that stops reading while its turn streams and goes on sending: the server must give up on
+   * it (it stays unwritable past the timeout, or has too much queued) and close it, releasing what
+   * it had queued.
+   */
+  private void stalledReader() throws IOException {
+    List<String> transcript = new ArrayList<>();
+    rawTranscripts.add(transcript);
+    try (RawWebSocket raw = new RawWebSocket(server.port(), "/ws")) {
+      transcript.add(raw.readText().text());
+      raw.sendText(json(Map.of("type", "interaction_event", "agent_id", "s0", "event", Map.of("text", "hi"))));
+      JsonNode get = expect(raw, transcript, "get_agent_state");
+      raw.sendText(json(Map.of("type", "agent_state_snapshot", "agent_id", "s0", "request_id",
+          get.path("request_id").asText(), "state", SPEC)));
+      String ping = json(Map.of("type", "ping", "id", "p".repeat(60_000)));
+      try {
+        for (int i = 0; i < 600; i++) {
+          raw.sendText(ping);
+        }
+      } catch (IOException closedByServer) {
+        // Closed while still sending: what a stalled reader gets.
+      }
+      // What the server wrote before it gave up is still readable; then the stream ends.
+      try {
+        while (raw.read().opcode() != RawWebSocket.CLOSE) {
+          // Only the end matters here.
+        }
+      } catch (IOException ended) {
+        // EOF or reset: the server closed the socket.
+      }
     }
   }
 

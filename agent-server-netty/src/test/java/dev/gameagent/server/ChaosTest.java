@@ -76,7 +76,8 @@ class ChaosTest {
     mock.server.setDispatcher(llm);
     server = TestServer.start(logs, mock.client, b -> b.stateTimeout(Duration.ofSeconds(1))
         .streamIdleTimeout(Duration.ofMillis(1500)).maxMessageBytes(MAX_MESSAGE_BYTES).compression(compression)
-        .maxTurnsPerSession(3).maxAgentsPerSession(8));
+        .maxTurnsPerSession(3).maxAgentsPerSession(8).unwritableTimeout(Duration.ofSeconds(2))
+        .pingInterval(Duration.ofMillis(500)).idleTimeout(Duration.ofSeconds(8)));
 
     List<ChaosPlayer> players = new ArrayList<>();
     ExecutorService threads = Executors.newFixedThreadPool(PLAYERS);
