@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Outbound {
   private static final Logger log = LoggerFactory.getLogger(Outbound.class);
-  /** How long a close frame may take to get out before the socket is closed anyway. */
+  /** How long a close frame and the client's answer may take before the socket is closed anyway. */
   private static final long CLOSE_GRACE_MS = 1000;
 
   private final Channel channel;
