@@ -58,6 +58,12 @@ final class Connection implements AgentStateProvider, TurnListener {
     return out;
   }
 
+  /** The game session, or null before {@link #open}. */
+  GameSession game() {
+    ServerSession s = session;
+    return s == null ? null : s.game();
+  }
+
   /** The session id, or null before {@link #open}. */
   String sessionId() {
     ServerSession s = session;
@@ -66,7 +72,8 @@ final class Connection implements AgentStateProvider, TurnListener {
 
   /**
    * Binds the connection to its session after the handshake and sends {@code session_started}.
-   * Runs on the event loop, before any client message is read, so {@code session_started} is first.
+   * Runs on the event loop, before any client message is read; {@code session_started} is sent
+   * before the session is bound, so it is first even when a turn of a resumed session starts at once.
    */
   void open(String requestedSessionId) {
     open(requestedSessionId, null);
@@ -87,17 +94,21 @@ final class Connection implements AgentStateProvider, TurnListener {
             restore(opened, restored);
             fromDisk[0] = true;
           }
+          sendSessionStarted(opened.game().id(), fromDisk[0]);
           return opened;
         },
         stored -> stored.game().id(),
         // attach() cancels the previous connection's turns upstream, silently.
         (stored, previous) -> previous.takenOver(),
-        stored -> stored.game().attach(this, this));
+        stored -> {
+          // Sent before the session is bound here: from the binding on, a turn may start for this
+          // connection at any moment (say, from a message the old connection was still handling).
+          sendSessionStarted(stored.game().id(), true);
+          stored.game().attach(this, this);
+        });
     session = attached.session();
     String id = session.game().id();
     boolean resumed = attached.resumed() || fromDisk[0];
-    out.send(Unpooled.wrappedBuffer(server.codec().sessionStarted(id, ServerContext.SERVER_NAME, server.version(),
-        resumed)));
     server.logStore().sessionOpened(id, resumed, remote);
     log.atInfo().addKeyValue("session", id).addKeyValue("remote", remote).addKeyValue("resumed", resumed)
         .addKeyValue("from_disk", fromDisk[0]).addKeyValue("event", "session_started").log("session started");
@@ -105,6 +116,11 @@ final class Connection implements AgentStateProvider, TurnListener {
       log.atInfo().addKeyValue("session", id).addKeyValue("event", "takeover")
           .log("session taken over by a new connection; closing the old one with 4000");
     }
+  }
+
+  private void sendSessionStarted(String id, boolean resumed) {
+    out.send(Unpooled.wrappedBuffer(server.codec().sessionStarted(id, ServerContext.SERVER_NAME, server.version(),
+        resumed)));
   }
 
   /**
@@ -327,12 +343,14 @@ final class Connection implements AgentStateProvider, TurnListener {
   }
 
   /**
-   * Whether a client message is to be handled: the connection owns its session and the message is
-   * within the rate limit. Every message counts, bad ones included, since each costs an answer; one
+   * Whether a client message is to be handled: the connection owns its session, is not being closed,
+   * and the message is within the rate limit. Every message counts, bad ones included, since each costs an answer; one
    * over the limit is answered with {@code rate_limited} and otherwise ignored.
    */
   private boolean admit() {
-    if (session == null || takenOver) {
+    // A connection being closed (taken over, shutdown, too slow, too big) reads on only to see the
+    // client's close frame.
+    if (session == null || takenOver || out.isClosing()) {
       return false;
     }
     if (!rateLimiter.tryAcquire()) {

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Outbound {
   private static final Logger log = LoggerFactory.getLogger(Outbound.class);
-  /** How long a close frame may take to get out before the socket is closed anyway. */
+  /** How long a close frame and the client's answer may take before the socket is closed anyway. */
   private static final long CLOSE_GRACE_MS = 1000;
 
   private final Channel channel;
@@ -97,8 +97,11 @@ final class Outbound {
   }
 
   /**
-   * Queues a close frame after everything sent so far, then closes the socket; the first call wins.
-   * Messages sent after it are dropped.
+   * Queues a close frame after everything sent so far; the first call wins. Messages sent after it
+   * are dropped. The socket is closed when the client answers with its close frame (Netty's protocol
+   * handler does that), or after a grace period. Not at once: a client still sending would have its
+   * messages arrive at a closed socket, whose reset can destroy the close frame, and its code, before
+   * the client has read it.
    */
   void close(int code, String reason) {
     if (!closing.compareAndSet(false, true)) {
@@ -108,7 +111,7 @@ final class Outbound {
       if (!channel.isActive()) {
         return;
       }
-      channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+      channel.writeAndFlush(new CloseWebSocketFrame(code, reason));
       channel.eventLoop().schedule(() -> {
         channel.close();
       }, CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);

@@ -84,6 +84,32 @@ class SessionLifecycleTest extends EndToEndTest {
     awaitOpenSessions(1);
   }
 
+  /**
+   * A connection taken over while it is still sending learns why: its close frame with 4000 is not
+   * lost to a reset, as it is when the server closes the socket right after writing the frame while
+   * the client's messages are still arriving unread.
+   */
+  @Test
+  void aConnectionTakenOverWhileSendingStillReceives4000() throws Exception {
+    start(new SilentLlm(), b -> b.rateLimit(0));
+    for (int round = 0; round < 10; round++) {
+      try (RawWebSocket old = new RawWebSocket(server.port(), "/ws")) {
+        String sessionId = WsClient.JSON.readTree(old.readText().text()).path("session_id").asText();
+        WsClient next = register(WsClient.connect(server.ws("session_id=" + sessionId)));
+        next.next("session_started");
+        // The old game does not know yet and goes on talking, then reads what it was sent.
+        for (int i = 0; i < 200; i++) {
+          old.sendText("{\"type\":\"ping\",\"id\":" + i + "}");
+        }
+        RawWebSocket.Frame close = old.readText();
+        while (close.opcode() != RawWebSocket.CLOSE) {
+          close = old.readText();
+        }
+        assertThat(close.closeCode()).as("close code in round " + round).isEqualTo(4000);
+      }
+    }
+  }
+
   @Test
   void disconnectCancelsEveryActiveTurnUpstreamAndLeavesCompleteLogs() throws Exception {
     // Mira's turn waits for its state when the connection drops: the timeout must not end it first.

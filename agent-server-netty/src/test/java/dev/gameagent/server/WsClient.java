@@ -40,8 +40,15 @@ final class WsClient implements AutoCloseable {
   private volatile String closeReason;
   private volatile Throwable failure;
   private volatile int failureStatus = -1;
+  /** How long the listener sleeps before taking each message: a slow reader when positive. */
+  private final long readDelayMillis;
 
   private WsClient(String url, Map<String, String> headers) {
+    this(url, headers, 0);
+  }
+
+  private WsClient(String url, Map<String, String> headers, long readDelayMillis) {
+    this.readDelayMillis = readDelayMillis;
     Request.Builder request = new Request.Builder().url(url);
     headers.forEach(request::header);
     socket = HTTP.newWebSocket(request.build(), new WebSocketListener() {
@@ -52,6 +59,14 @@ final class WsClient implements AutoCloseable {
 
       @Override
       public void onMessage(WebSocket webSocket, String text) {
+        if (readDelayMillis > 0) {
+          try {
+            // Holding OkHttp's reader thread is what makes this client slow to read from its socket.
+            Thread.sleep(readDelayMillis);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
         try {
           JsonNode node = JSON.readTree(text);
           synchronized (received) {
@@ -95,6 +110,11 @@ final class WsClient implements AutoCloseable {
     return new WsClient(url, headers);
   }
 
+  /** A client that reads slowly: its reader pauses {@code readDelayMillis} before each message. */
+  static WsClient connectSlow(String url, long readDelayMillis) {
+    return new WsClient(url, Map.of(), readDelayMillis);
+  }
+
   /** Connects and reads {@code session_started}. */
   static WsClient connectStarted(String url) {
     WsClient client = connect(url);
@@ -119,6 +139,16 @@ final class WsClient implements AutoCloseable {
     }
   }
 
+  /** Queues {@code text} if the connection is still open; returns whether it was queued. */
+  boolean trySend(String text) {
+    return socket.send(text);
+  }
+
+  /** Queues a binary message if the connection is still open; returns whether it was queued. */
+  boolean trySend(byte[] bytes) {
+    return socket.send(ByteString.of(bytes));
+  }
+
   void sendBinary(byte[] bytes) {
     assertThat(socket.send(ByteString.of(bytes))).isTrue();
   }
@@ -133,6 +163,11 @@ final class WsClient implements AutoCloseable {
     } catch (InterruptedException e) {
       throw new AssertionError(e);
     }
+  }
+
+  /** The next message if one has arrived, else null; never waits. */
+  JsonNode poll() {
+    return inbox.poll();
   }
 
   /** The next message, which must have the given type. */
@@ -171,6 +206,11 @@ final class WsClient implements AutoCloseable {
       throw new AssertionError(e);
     }
     return closeCode;
+  }
+
+  /** Whether the connection has ended: closed by either side, or failed. */
+  boolean hasEnded() {
+    return ended.getCount() == 0;
   }
 
   int closeCode() {
