@@ -118,6 +118,9 @@ public final class ProtocolCodec {
       throw syntaxError(JsonErrors.describe(e));
     } catch (IOException e) {
       throw syntaxError("not valid JSON");
+    } catch (NumberFormatException e) {
+      // Read exactly, a float's exponent must fit in an int: 1e9999999999 does not.
+      throw syntaxError("a number is out of range");
     }
   }
 

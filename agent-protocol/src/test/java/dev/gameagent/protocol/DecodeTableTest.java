@@ -342,7 +342,10 @@ class DecodeTableTest {
         error("cancel_turn turn_id an object", "{'type':'cancel_turn','agent_id':'brom','turn_id':{}}",
             ErrorCode.INVALID_FIELD, "turn_id"),
         error("ping id an object", "{'type':'ping','id':{}}", ErrorCode.INVALID_FIELD, "id"),
-        error("ping id a number too large to echo", "{'type':'ping','id':1e400}", ErrorCode.INVALID_FIELD, "id"));
+        error("ping id a number too large to echo", "{'type':'ping','id':1e400}", ErrorCode.INVALID_FIELD, "id"),
+        error("a number whose exponent overflows", "{'type':'ping','id':1e9999999999}", ErrorCode.INVALID_JSON, null),
+        error("an event number whose exponent overflows",
+            "{'type':'interaction_event','agent_id':'brom','power':-2.5E-99999999999}", ErrorCode.INVALID_JSON, null));
   }
 
   @ParameterizedTest(name = "{0}")
