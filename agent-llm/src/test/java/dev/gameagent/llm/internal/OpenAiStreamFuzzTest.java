@@ -56,7 +56,7 @@ class OpenAiStreamFuzzTest {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private final MockWebServer server = new MockWebServer();
-  private final AtomicReference<StreamScript> script = new AtomicReference<>();
+  private final AtomicReference<Case> current = new AtomicReference<>();
   private final AtomicInteger requests = new AtomicInteger();
   private OpenAiClient client;
 
@@ -71,15 +71,20 @@ class OpenAiStreamFuzzTest {
     }
   }
 
-  private record Case(String name, StreamScript script, Expected expected) {}
+  /** A script, and another one that answers the first request only when {@code first} is not null. */
+  private record Case(String name, StreamScript first, StreamScript script, Expected expected) {
+    Case(String name, StreamScript script, Expected expected) {
+      this(name, null, script, expected);
+    }
+  }
 
   @BeforeEach
   void start() throws Exception {
     server.setDispatcher(new Dispatcher() {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
-        requests.incrementAndGet();
-        return script.get().response();
+        Case c = current.get();
+        return requests.incrementAndGet() == 1 && c.first() != null ? c.first().response() : c.script().response();
       }
     });
     server.start();
@@ -104,10 +109,11 @@ class OpenAiStreamFuzzTest {
   }
 
   private void run(Case c) {
-    script.set(c.script());
+    current.set(c);
     requests.set(0);
     RecordingHandler handler = new RecordingHandler();
-    String context = c.name() + " " + Fuzz.printable(new String(c.script().body(), StandardCharsets.UTF_8));
+    String context = c.name() + " " + Fuzz.printable((c.first() == null ? "" : new String(c.first().body(), StandardCharsets.UTF_8)
+        + " then ") + new String(c.script().body(), StandardCharsets.UTF_8));
     try {
       client.stream(request(), handler);
     } catch (RuntimeException e) {
@@ -156,7 +162,7 @@ class OpenAiStreamFuzzTest {
   // ---- cases ----
 
   private Case randomCase(Random random) throws Exception {
-    int kind = random.nextInt(10);
+    int kind = random.nextInt(11);
     if (kind < 4) {
       return validStream(random);
     }
@@ -168,6 +174,9 @@ class OpenAiStreamFuzzTest {
     }
     if (kind == 8) {
       return htmlInsteadOfEvents(random);
+    }
+    if (kind == 9) {
+      return retried(random);
     }
     return droppedConnection(random);
   }
@@ -208,7 +217,7 @@ class OpenAiStreamFuzzTest {
     }
     s.events.add(bad);
     // Whatever follows the failure must not reach the handler.
-    s.events.add(dataLine(random, chunk(random, "after the failure", null)));
+    s.events.add(dataLines(random, chunk(random, "after the failure", null)));
     s.events.add(dataLine(random, "[DONE]"));
     int status = error == RateLimitedException.class ? 429 : 0;
     return new Case("broken stream", sse(random, s), Expected.failure(before, error, status));
@@ -216,6 +225,7 @@ class OpenAiStreamFuzzTest {
 
   private Case droppedConnection(Random random) throws Exception {
     Stream s = stream(random, true);
+    s.events.add(0, ": the connection drops in what follows");
     StreamScript full = sse(random, s);
     byte[] body = full.body();
     int keep = 1 + random.nextInt(body.length);
@@ -223,6 +233,35 @@ class OpenAiStreamFuzzTest {
     int[] cuts = java.util.Arrays.stream(full.cuts()).filter(c -> c < keep).toArray();
     StreamScript dropped = new StreamScript(200, full.contentType(), List.of(), prefix, cuts, true);
     return new Case("dropped connection", dropped, Expected.failure(s.text.toString(), ServerErrorException.class, 0));
+  }
+
+  /** A retryable failure before the first token, then a valid stream: the retry's answer and nothing of the failure. */
+  private Case retried(Random random) throws Exception {
+    StreamScript failure = switch (random.nextInt(3)) {
+      case 0 -> {
+        byte[] body = "{\"error\":{\"message\":\"Rate limit reached\"}}".getBytes(StandardCharsets.UTF_8);
+        List<String[]> headers = random.nextBoolean() ? List.of() : List.<String[]>of(new String[] {"Retry-After", "0"});
+        yield new StreamScript(pick(random, List.of(429, 500, 503)), "application/json", headers, body, cuts(random, body), false);
+      }
+      case 1 -> {
+        Stream overloaded = new Stream();
+        overloaded.events.add(dataLine(random, "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}"));
+        overloaded.events.add(dataLines(random, chunk(random, "never shown", null)));
+        yield sse(random, overloaded);
+      }
+      default -> {
+        Stream silent = new Stream();
+        silent.events.add(": nothing but a comment before the connection drops");
+        StreamScript script = sse(random, silent);
+        yield new StreamScript(200, script.contentType(), List.of(), script.body(), script.cuts(), true);
+      }
+    };
+    Stream s = stream(random, false);
+    s.events.add(dataLines(random, chunk(random, null, "stop")));
+    if (random.nextBoolean()) {
+      s.events.add(dataLine(random, "[DONE]"));
+    }
+    return new Case("retried", failure, sse(random, s), Expected.complete(s.text.toString(), "stop"));
   }
 
   private Case errorStatus(Random random) {
