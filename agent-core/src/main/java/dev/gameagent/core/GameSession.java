@@ -197,6 +197,20 @@ public final class GameSession {
   }
 
   /**
+   * Marks ids of an earlier run of this session as used, so new ids never repeat them: ids of the
+   * form {@code t-N} and {@code e-N} advance this session's turn and event counters past N; other
+   * ids are ignored. For ids that left no entry to {@link #restoreHistory} (a turn whose result never
+   * came), read back from the {@link LogStore}'s files: a late result for such a turn stays
+   * {@code unknown_turn} instead of being taken for a new turn of the same id. Thread-safe.
+   */
+  public void reserveIds(Collection<String> usedIds) {
+    for (String used : Objects.requireNonNull(usedIds, "usedIds == null")) {
+      ids.advancePastTurnId(used);
+      ids.advancePastEventId(used);
+    }
+  }
+
+  /**
    * Replaces the state provider and listener, for a connection that resumes this session. Turns
    * still active for a previous connection are cancelled upstream without a further event (their
    * events belong to the connection that saw them start), as by {@link #detach()} but without

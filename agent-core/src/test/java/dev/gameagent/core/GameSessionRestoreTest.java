@@ -78,6 +78,19 @@ class GameSessionRestoreTest {
   }
 
   @Test
+  void reservedIdsAreNeverHandedOutAgainAndAResultForOneIsUnknownTurn() {
+    f.session.reserveIds(List.of("t-12", "e-30", "t-3", "npc-7", "t-x"));
+
+    assertThat(f.session.newEventId()).isEqualTo("e-31");
+    String turnId = f.session.interact("brom", f.event("Anyone there?"));
+    assertThat(turnId).isEqualTo("t-13");
+    assertThatThrownBy(() -> f.session.confirmTurn("brom", "t-12", List.of(), false))
+        .isInstanceOfSatisfying(AgentRequestException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNKNOWN_TURN));
+    f.answerState(BROM);
+    f.events.nextTerminal(turnId);
+  }
+
+  @Test
   void aResultForARestoredTurnIsUnknownTurn() {
     f.session.restoreHistory("brom", restored());
 

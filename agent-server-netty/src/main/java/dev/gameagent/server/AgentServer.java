@@ -82,7 +82,7 @@ public final class AgentServer implements AutoCloseable {
     this.llmClient = builder.llmClient;
     this.ownedLlmClient = builder.ownedLlmClient;
     this.modelDescription = builder.modelDescription != null ? builder.modelDescription : llmClient.name();
-    this.logStore = new FileLogStore(config.logsDir(), builder.clock);
+    this.logStore = new FileLogStore(config.logsDir(), builder.clock, builder.logBehindRecords, builder.logWriterThreads);
     this.engine = AgentEngine.builder()
         .llmClient(llmClient)
         .stateTimeout(config.stateTimeout())
@@ -295,6 +295,8 @@ public final class AgentServer implements AutoCloseable {
     private AutoCloseable ownedLlmClient;
     private String modelDescription;
     private Clock clock = Clock.systemUTC();
+    private int logBehindRecords = FileLogStore.DEFAULT_BEHIND_RECORDS;
+    private java.util.concurrent.ThreadFactory logWriterThreads = FileLogStore.WRITER_THREADS;
 
     Builder() {}
 
@@ -321,6 +323,13 @@ public final class AgentServer implements AutoCloseable {
 
     Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock == null");
+      return this;
+    }
+
+    /** For tests: the session log backlog at which new work is refused, and the log writer's thread. */
+    Builder logWriter(int behindRecords, java.util.concurrent.ThreadFactory writerThreads) {
+      this.logBehindRecords = behindRecords;
+      this.logWriterThreads = Objects.requireNonNull(writerThreads, "writerThreads == null");
       return this;
     }
 

@@ -114,6 +114,7 @@ final class Connection implements AgentStateProvider, TurnListener {
   private static void restore(ServerSession opened, SessionLogReader.Restored restored) {
     // The reader kept at most the agent limit, and only agents with a history have a spec, so this admits them all.
     opened.agents().admit(restored.histories().keySet());
+    opened.game().reserveIds(restored.turnIds());
     restored.histories().forEach(opened.game()::restoreHistory);
     restored.specs().forEach((agentId, spec) -> {
       opened.game().updateSpec(agentId, spec);
@@ -156,7 +157,9 @@ final class Connection implements AgentStateProvider, TurnListener {
 
   private void dispatch(GameSession s, ClientMessage message) {
     if (message instanceof ClientMessage.Ping ping) {
-      out.send(Unpooled.wrappedBuffer(server.codec().pong(ping.id(), server.clock().millis())));
+      // After every record of what the game sent before the ping: a pong means it is all on disk.
+      out.sendAfter(server.logStore().flush(), Unpooled.wrappedBuffer(server.codec().pong(ping.id(),
+          server.clock().millis())));
     } else if (message instanceof ClientMessage.InteractionEventMessage m) {
       checkTurnLimits(s, m.agentId());
       session.agents().admit(List.of(m.agentId()));
@@ -165,6 +168,7 @@ final class Connection implements AgentStateProvider, TurnListener {
           .addKeyValue("event", m.event().eventId()).addKeyValue("turn", turnId)
           .addKeyValue("on_busy", m.event().onBusy().wireName()).log("interaction event");
     } else if (message instanceof ClientMessage.NotificationEventMessage m) {
+      checkLogBacklog();
       session.agents().admit(m.agentIds());
       s.notify(m.agentIds(), m.event());
     } else if (message instanceof ClientMessage.AgentStateSnapshot m) {
@@ -205,6 +209,7 @@ final class Connection implements AgentStateProvider, TurnListener {
    * queued event starting in its stead is replaced or queued behind in turn).
    */
   private void checkTurnLimits(GameSession s, String agentId) {
+    checkLogBacklog();
     int maxTurns = server.config().maxTurnsPerSession();
     int active = s.activeTurnCount();
     if (active >= maxTurns && !s.hasTurn(agentId)) {
@@ -215,6 +220,19 @@ final class Connection implements AgentStateProvider, TurnListener {
     if (queued > server.config().maxQueuedBytes() / 2) {
       throw new AgentRequestException(ErrorCode.LIMIT_EXCEEDED, queued + " bytes sent to this connection are"
           + " still waiting to be written: the game is not reading fast enough; no turn was started");
+    }
+  }
+
+  /**
+   * Refuses a message that would start a turn or add a notification, with {@code limit_exceeded},
+   * while the session logs are far behind the disk: the records are never dropped, so new work waits
+   * instead. Turn results and resets are still taken: there is at most one of each per turn.
+   */
+  private void checkLogBacklog() {
+    if (server.logStore().isBehind()) {
+      throw new AgentRequestException(ErrorCode.LIMIT_EXCEEDED, "the server's session logs are "
+          + server.logStore().queuedRecords() + " records behind the disk; this message was not applied: send it"
+          + " again later");
     }
   }
 
@@ -267,7 +285,9 @@ final class Connection implements AgentStateProvider, TurnListener {
 
   @Override
   public void onEvent(TurnEvent event) {
-    out.send(Unpooled.wrappedBuffer(server.codec().turnEvent(event)));
+    // A terminal message tells the game the turn is over: it waits until the turn's records are written.
+    boolean terminal = event instanceof TurnEvent.Finished || event instanceof TurnEvent.Interrupted;
+    out.sendAfter(terminal ? server.logStore().flush() : null, Unpooled.wrappedBuffer(server.codec().turnEvent(event)));
     // One INFO line per turn, at its end, with the outcome and timings; the rest at DEBUG and TRACE.
     if (event instanceof TurnEvent.Started started) {
       log.atDebug().addKeyValue("session", sessionId()).addKeyValue("agent", started.agentId())

@@ -7,13 +7,15 @@ import dev.gameagent.core.HistoryEntry;
 import dev.gameagent.core.LogStore;
 import dev.gameagent.core.TurnEvent;
 import dev.gameagent.core.llm.LlmRequest;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
@@ -46,16 +48,20 @@ import org.slf4j.LoggerFactory;
  *     conversation.txt          readable, rewritten on every disconnect
  * </pre>
  *
- * <p>Threading: callers (engine and event-loop threads) only enqueue; one writer thread owns every
- * file, appends each record as it is dequeued and flushes whenever the queue runs dry, so a crash
- * loses at most what was still queued. {@link #close()} drains the queue first.
+ * <p>Threading: callers (engine and event-loop threads) only enqueue, never wait; one writer thread
+ * owns every file and hands each record to the operating system as it is dequeued, as one
+ * {@code write} of the whole line, unbuffered: a record written survives a crash of the process
+ * (not of the machine: there is no fsync), and a kill never leaves half a line, except for a
+ * failed write (a full disk), after which the next line opened on that file starts on a line of its
+ * own. {@link #flush()} completes once everything enqueued before it is written, which is how the
+ * server holds a turn's terminal message back until the turn's records are on disk.
  *
- * <p>Bounded: at most {@link #DEFAULT_MAX_QUEUED_RECORDS} records (history entries, LLM requests,
- * turn outcomes, resets) wait for the disk. When the disk falls that far behind, further records are
- * dropped, never waited for, so no engine thread or event loop blocks and memory stays flat; each
- * drop is counted ({@link #droppedRecords()}, on {@code /health}), and a warning is logged when
- * dropping starts and when the writer has caught up. Session records ({@code session.jsonl}) and
- * the conversation log are never dropped: there is one of each per connection.
+ * <p>Nothing is dropped under load: every record waits its turn, however far the disk falls
+ * behind. Past {@link #DEFAULT_BEHIND_RECORDS} records waiting, {@link #isBehind()} turns true (the
+ * server then refuses new work, see {@code Connection}) and a warning with the count is logged, and
+ * again when the writer has caught up. Only a record that cannot be written (an I/O error, or one
+ * made after {@link #close()}) is lost: each is counted ({@link #droppedRecords()}, on
+ * {@code /health}) and logged.
  */
 final class FileLogStore implements LogStore, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FileLogStore.class);
@@ -64,41 +70,58 @@ final class FileLogStore implements LogStore, AutoCloseable {
   private static final String CONVERSATION_FILE = "conversation.txt";
   private static final int MAX_OPEN_FILES = 128;
   /** Far more than a healthy disk ever lags by; small enough that queued prompts stay in the hundreds of MB. */
-  static final int DEFAULT_MAX_QUEUED_RECORDS = 50_000;
+  static final int DEFAULT_BEHIND_RECORDS = 50_000;
+
+  static final ThreadFactory WRITER_THREADS = task -> new Thread(task, "game-agent-log-writer");
 
   private final Path root;
   private final Clock clock;
-  /** Records and session tasks; only records count against {@link #maxQueuedRecords}. */
+  /** Records and session tasks; only records count towards {@link #behindRecords}. */
   private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
-  private final int maxQueuedRecords;
+  private final int behindRecords;
   private final AtomicInteger queuedRecords = new AtomicInteger();
   private final AtomicLong droppedRecords = new AtomicLong();
-  /** Set by the first drop of a run of drops, cleared (with a warning) when the writer caught up. */
-  private final AtomicBoolean dropping = new AtomicBoolean();
+  /** Set when the queue passes {@link #behindRecords}, cleared (with a log line) when the writer caught up. */
+  private final AtomicBoolean behind = new AtomicBoolean();
+  /** Writer thread only: the last write failed; the next success is logged. */
+  private boolean failing;
   private final Thread writer;
   private volatile boolean closed;
 
   /** Owned by the writer thread: open files, least recently used first. */
-  private final Map<Path, BufferedWriter> open = new LinkedHashMap<>(16, 0.75f, true);
+  private final Map<Path, FileChannel> open = new LinkedHashMap<>(16, 0.75f, true);
   private final Map<String, String> names = new java.util.HashMap<>();
 
   FileLogStore(Path root, Clock clock) {
-    this(root, clock, DEFAULT_MAX_QUEUED_RECORDS, task -> new Thread(task, "game-agent-log-writer"));
+    this(root, clock, DEFAULT_BEHIND_RECORDS, WRITER_THREADS);
   }
 
-  /** For tests: a smaller bound, and a writer thread they control. */
-  FileLogStore(Path root, Clock clock, int maxQueuedRecords, ThreadFactory writerThreads) {
+  /** For tests: a smaller backlog at which the store is behind, and a writer thread they control. */
+  FileLogStore(Path root, Clock clock, int behindRecords, ThreadFactory writerThreads) {
     this.root = root.toAbsolutePath().normalize();
     this.clock = clock;
-    this.maxQueuedRecords = maxQueuedRecords;
+    this.behindRecords = behindRecords;
     this.writer = writerThreads.newThread(this::run);
     this.writer.setDaemon(true);
     this.writer.start();
   }
 
-  /** Records dropped because the disk fell {@link #DEFAULT_MAX_QUEUED_RECORDS} records behind, since start. */
+  /** Records that could not be written (an I/O error, or made after {@link #close()}), since start. */
   long droppedRecords() {
     return droppedRecords.get();
+  }
+
+  /** Records enqueued and not yet written. */
+  int queuedRecords() {
+    return queuedRecords.get();
+  }
+
+  /**
+   * Whether more than {@link #DEFAULT_BEHIND_RECORDS} records wait for the disk: new work should
+   * wait until the writer catches up (it stays true until the queue is back under half that).
+   */
+  boolean isBehind() {
+    return behind.get();
   }
 
   Path root() {
@@ -180,14 +203,13 @@ final class FileLogStore implements LogStore, AutoCloseable {
     });
   }
 
-  /** Completes once everything submitted before this call is on disk. */
+  /**
+   * Completes, on the writer thread, once everything enqueued before this call is written to the
+   * operating system (or failed and was counted); at once after {@link #close()}. Never blocks.
+   */
   CompletableFuture<Void> flush() {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    // Flushed here, on the writer thread: the writer would flush only once the queue runs dry.
-    if (!submit(() -> {
-      flushAll();
-      done.complete(null);
-    })) {
+    if (!submit(() -> done.complete(null))) {
       done.complete(null);
     }
     return done;
@@ -214,32 +236,37 @@ final class FileLogStore implements LogStore, AutoCloseable {
     return LogFileNames.resolveInside(sessionDir(sessionId), SESSION_FILE);
   }
 
-  /** Queues one agent record, or drops it when {@link #maxQueuedRecords} are already waiting. */
+  /** Queues one agent record; past {@link #behindRecords} waiting, the store is behind (logged once). */
   private void record(Runnable write) {
-    if (queuedRecords.incrementAndGet() > maxQueuedRecords) {
-      queuedRecords.decrementAndGet();
-      droppedRecords.incrementAndGet();
-      if (dropping.compareAndSet(false, true)) {
-        log.atWarn().addKeyValue("event", "log_records_dropped").addKeyValue("max_queued", maxQueuedRecords)
-            .log("session logs are {} records behind the disk; dropping records until the writer catches up",
-                maxQueuedRecords);
-      }
-      return;
+    int queued = queuedRecords.incrementAndGet();
+    if (queued > behindRecords && behind.compareAndSet(false, true)) {
+      log.atWarn().addKeyValue("event", "log_writer_behind").addKeyValue("queued_records", queued)
+          .log("session logs are {} records behind the disk; new turns and notifications are refused until the"
+              + " writer catches up (nothing is dropped)", queued);
     }
     if (!submit(() -> {
       try {
         write.run();
       } finally {
-        queuedRecords.decrementAndGet();
+        caughtUp(queuedRecords.decrementAndGet());
       }
     })) {
       queuedRecords.decrementAndGet();
+      droppedRecords.incrementAndGet();
+    }
+  }
+
+  /** Writer thread: clears {@link #behind} once the queue is back under half the mark, so it does not flap. */
+  private void caughtUp(int queued) {
+    if (queued <= behindRecords / 2 && behind.get() && behind.compareAndSet(true, false)) {
+      log.atWarn().addKeyValue("event", "log_writer_caught_up").addKeyValue("queued_records", queued)
+          .log("session log writer caught up; {} records still queued", queued);
     }
   }
 
   private boolean submit(Runnable task) {
     if (closed) {
-      log.warn("log store closed; record dropped");
+      log.atWarn().addKeyValue("event", "log_record_dropped").log("log store closed; a late record was not written");
       return false;
     }
     queue.add(task);
@@ -255,14 +282,7 @@ final class FileLogStore implements LogStore, AutoCloseable {
         } catch (StopWriter stop) {
           break;
         } catch (RuntimeException e) {
-          log.warn("session log write failed", e);
-        }
-        if (queue.isEmpty()) {
-          flushAll();
-          if (dropping.compareAndSet(true, false)) {
-            log.atWarn().addKeyValue("event", "log_writer_caught_up").addKeyValue("dropped_total", droppedRecords.get())
-                .log("session log writer caught up; {} records dropped since start", droppedRecords.get());
-          }
+          log.warn("session log task failed", e);
         }
       }
     } catch (InterruptedException e) {
@@ -284,29 +304,74 @@ final class FileLogStore implements LogStore, AutoCloseable {
     }
   }
 
+  /**
+   * Writes one record as one whole line, straight to the operating system. A record that cannot be
+   * written is counted and logged (the first of a run of failures, and the next success), and its
+   * file is reopened for the next record.
+   */
   private void append(Path file, ObjectNode record) {
+    ByteBuffer line;
     try {
-      BufferedWriter w = writer(file);
-      w.write(LogRecords.JSON.writeValueAsString(record));
-      w.write('\n');
+      byte[] json = LogRecords.JSON.writeValueAsBytes(record);
+      line = ByteBuffer.allocate(json.length + 1).put(json).put((byte) '\n').flip();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    try {
+      FileChannel channel = channel(file);
+      while (line.hasRemaining()) {
+        channel.write(line);
+      }
+      if (failing) {
+        failing = false;
+        log.atWarn().addKeyValue("event", "log_writes_recovered").addKeyValue("dropped_total", droppedRecords.get())
+            .log("session log writes work again; {} records could not be written since start", droppedRecords.get());
+      }
+    } catch (IOException e) {
+      long dropped = droppedRecords.incrementAndGet();
+      closeQuietly(open.remove(file));
+      if (!failing) {
+        failing = true;
+        log.atError().addKeyValue("event", "log_write_failed").addKeyValue("dropped_total", dropped).setCause(e)
+            .log("a session log record could not be written to {}; {} records lost since start", file, dropped);
+      }
+    }
   }
 
-  private BufferedWriter writer(Path file) throws IOException {
-    BufferedWriter w = open.get(file);
-    if (w == null) {
+  private FileChannel channel(Path file) throws IOException {
+    FileChannel channel = open.get(file);
+    if (channel == null) {
       Files.createDirectories(file.getParent());
-      w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-      open.put(file, w);
+      boolean torn = endsInsideALine(file);
+      channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+      open.put(file, channel);
       if (open.size() > MAX_OPEN_FILES) {
-        Iterator<Map.Entry<Path, BufferedWriter>> eldest = open.entrySet().iterator();
+        Iterator<Map.Entry<Path, FileChannel>> eldest = open.entrySet().iterator();
         closeQuietly(eldest.next().getValue());
         eldest.remove();
       }
+      if (torn) {
+        // What a failed write or an earlier crash left is a line of its own, which readers skip; the next record is whole.
+        channel.write(ByteBuffer.wrap(new byte[] {'\n'}));
+      }
     }
-    return w;
+    return channel;
+  }
+
+  /** Whether the file's last byte is not a line end: a write cut short. */
+  private static boolean endsInsideALine(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      return false;
+    }
+    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = in.size();
+      if (size == 0) {
+        return false;
+      }
+      ByteBuffer last = ByteBuffer.allocate(1);
+      in.read(last, size - 1);
+      return last.get(0) != '\n';
+    }
   }
 
   private void writeConversation(String sessionId) {
@@ -348,20 +413,13 @@ final class FileLogStore implements LogStore, AutoCloseable {
         }
         agents.put(agentId == null ? file.getFileName().toString() : agentId, lines);
       }
-      Files.writeString(LogFileNames.resolveInside(dir, CONVERSATION_FILE), ConversationLog.render(sessionId, agents),
-          StandardCharsets.UTF_8);
+      // Written beside and moved over the old one, so a crash mid-write leaves the previous log whole.
+      Path conversation = LogFileNames.resolveInside(dir, CONVERSATION_FILE);
+      Path next = LogFileNames.resolveInside(dir, CONVERSATION_FILE + ".new");
+      Files.writeString(next, ConversationLog.render(sessionId, agents), StandardCharsets.UTF_8);
+      Files.move(next, conversation, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private void flushAll() {
-    for (BufferedWriter w : open.values()) {
-      try {
-        w.flush();
-      } catch (IOException e) {
-        log.warn("session log flush failed", e);
-      }
     }
   }
 
@@ -370,9 +428,12 @@ final class FileLogStore implements LogStore, AutoCloseable {
     open.clear();
   }
 
-  private static void closeQuietly(BufferedWriter w) {
+  private static void closeQuietly(FileChannel channel) {
+    if (channel == null) {
+      return;
+    }
     try {
-      w.close();
+      channel.close();
     } catch (IOException e) {
       log.warn("session log close failed", e);
     }

@@ -5,6 +5,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * call order. (A direct write from the event loop would overtake tasks other threads had already
  * queued, which is why there is none.)
  *
+ * <p>A message may wait for a barrier ({@link #sendAfter}): it and every message sent or closed after
+ * it then wait with it, so call order still holds. Nothing blocks: what waits is chained on the
+ * barrier and handed to the event loop by whichever thread completes it.
+ *
  * <p>Bounds: {@link #queuedBytes()} counts what was handed over and is not yet on the socket; past
  * the hard cap the connection is closed with 1008 rather than letting a slow client hold memory.
  */
@@ -33,6 +39,8 @@ final class Outbound {
   private final long maxQueuedBytes;
   private final AtomicLong queued = new AtomicLong();
   private final AtomicBoolean closing = new AtomicBoolean();
+  /** Completes once every message sent so far is handed to the event loop. Guarded by {@code this}. */
+  private CompletableFuture<?> handedOver = CompletableFuture.completedFuture(null);
 
   Outbound(Channel channel, long maxQueuedBytes) {
     this.channel = channel;
@@ -49,6 +57,14 @@ final class Outbound {
 
   /** Queues one text message (UTF-8 JSON); takes ownership of {@code json}. */
   void send(ByteBuf json) {
+    sendAfter(null, json);
+  }
+
+  /**
+   * As {@link #send}, but the message, and everything sent after it, is handed to the event loop
+   * only once {@code barrier} completes (normally or not); null for no barrier.
+   */
+  void sendAfter(CompletionStage<?> barrier, ByteBuf json) {
     if (closing.get()) {
       json.release();
       return;
@@ -62,8 +78,22 @@ final class Outbound {
       close(1008, "too much queued: client too slow");
       return;
     }
-    execute(() -> channel.writeAndFlush(new TextWebSocketFrame(json))
-        .addListener(f -> queued.addAndGet(-size)), json);
+    inOrder(barrier, () -> execute(() -> channel.writeAndFlush(new TextWebSocketFrame(json))
+        .addListener(f -> queued.addAndGet(-size)), json));
+  }
+
+  /** Runs {@code handOver} after every earlier hand-over and after {@code barrier}; at once when nothing waits. */
+  private synchronized void inOrder(CompletionStage<?> barrier, Runnable handOver) {
+    if (barrier == null && handedOver.isDone()) {
+      handOver.run();
+      return;
+    }
+    CompletableFuture<?> gate = barrier == null ? handedOver
+        : CompletableFuture.allOf(handedOver, barrier.toCompletableFuture());
+    handedOver = gate.handle((ignored, failure) -> {
+      handOver.run();
+      return null;
+    });
   }
 
   /**
@@ -74,7 +104,7 @@ final class Outbound {
     if (!closing.compareAndSet(false, true)) {
       return;
     }
-    execute(() -> {
+    inOrder(null, () -> execute(() -> {
       if (!channel.isActive()) {
         return;
       }
@@ -82,7 +112,7 @@ final class Outbound {
       channel.eventLoop().schedule(() -> {
         channel.close();
       }, CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
-    }, null);
+    }, null));
   }
 
   /**

@@ -111,6 +111,7 @@ final class ServerContext {
     health.put("open_sessions", sessions.openCount());
     health.put("stored_sessions", sessions.size());
     health.put("active_turns", engine.activeTurnCount());
+    health.put("log_records_queued", logStore.queuedRecords());
     health.put("log_records_dropped", logStore.droppedRecords());
     try {
       return LogRecords.JSON.writeValueAsString(health);

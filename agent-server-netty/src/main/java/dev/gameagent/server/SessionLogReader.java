@@ -48,10 +48,11 @@ final class SessionLogReader {
   private static final Logger log = LoggerFactory.getLogger(SessionLogReader.class);
 
   /**
-   * A session read back: each agent's history, oldest first, agents in file-name order, and the
-   * cached spec of each agent that had one.
+   * A session read back: each agent's history, oldest first, agents in file-name order, the cached
+   * spec of each agent that had one, and each agent's highest turn id in its records (a turn never
+   * confirmed leaves no history entry, but its id must not be handed out again).
    */
-  record Restored(Map<String, List<HistoryEntry>> histories, Map<String, AgentSpec> specs) {}
+  record Restored(Map<String, List<HistoryEntry>> histories, Map<String, AgentSpec> specs, List<String> turnIds) {}
 
   private SessionLogReader() {}
 
@@ -80,6 +81,7 @@ final class SessionLogReader {
     files.sort(null);
     Map<String, List<HistoryEntry>> histories = new LinkedHashMap<>();
     Map<String, AgentSpec> specs = new LinkedHashMap<>();
+    List<String> turnIds = new ArrayList<>();
     for (Path file : files) {
       if (histories.size() >= maxAgents) {
         log.warn("session {} has more than {} agent logs; the rest are not restored", sessionId, maxAgents);
@@ -89,13 +91,16 @@ final class SessionLogReader {
       if (replay.agentId != null) {
         found = true;
         histories.put(replay.agentId, replay.entries());
+        if (replay.highestTurnId != null) {
+          turnIds.add(replay.highestTurnId);
+        }
         AgentSpec spec = replay.spec(file);
         if (spec != null) {
           specs.put(replay.agentId, spec);
         }
       }
     }
-    return found ? Optional.of(new Restored(histories, specs)) : Optional.empty();
+    return found ? Optional.of(new Restored(histories, specs, turnIds)) : Optional.empty();
   }
 
   private static boolean mentions(Path sessionFile, String sessionId) throws IOException {
@@ -162,6 +167,11 @@ final class SessionLogReader {
     private final Deque<Slot> slots = new ArrayDeque<>();
     private final Map<String, Slot> reserved = new HashMap<>();
     private String agentId;
+    /**
+     * The highest {@code t-N} turn id the agent's records name, resets included (ids are never
+     * reused in a session); one string whatever the log's length.
+     */
+    private String highestTurnId;
     /** The state of the last {@code agent_spec} record since the last reset, or null. */
     private JsonNode spec;
 
@@ -170,10 +180,13 @@ final class SessionLogReader {
     }
 
     void apply(JsonNode node) {
+      String turnId = node.path("turn_id").asText(null);
+      if (turnId != null && isHigherTurnId(turnId, highestTurnId)) {
+        highestTurnId = turnId;
+      }
       switch (node.path("type").asText()) {
         case "history" -> history(node.path("entry"));
         case "llm_request" -> {
-          String turnId = node.path("turn_id").asText(null);
           if (turnId != null) {
             Slot slot = new Slot();
             reserved.put(turnId, slot);
@@ -188,6 +201,20 @@ final class SessionLogReader {
         }
         default -> { } // llm outcomes and kinds this version does not know: not history
       }
+    }
+
+    /** Whether {@code id} is a {@code t-N} id numbered above {@code than} (null: none yet). */
+    private static boolean isHigherTurnId(String id, String than) {
+      if (!id.startsWith("t-") || id.length() == 2 || id.charAt(2) == '0') {
+        return false;
+      }
+      for (int i = 2; i < id.length(); i++) {
+        if (id.charAt(i) < '0' || id.charAt(i) > '9') {
+          return false;
+        }
+      }
+      // no leading zeros, so the longer number is the larger, and equal lengths compare as text
+      return than == null || id.length() > than.length() || (id.length() == than.length() && id.compareTo(than) > 0);
     }
 
     private void history(JsonNode e) {

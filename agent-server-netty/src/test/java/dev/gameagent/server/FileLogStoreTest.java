@@ -23,7 +23,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -123,41 +125,105 @@ class FileLogStoreTest {
   }
 
   @Test
-  void recordsPastTheBoundAreDroppedAndCountedWithoutBlockingWhileSessionRecordsAlwaysGetThrough() throws Exception {
+  void aDiskFarBehindDropsNothingAndSaysSoUntilTheWriterCatchesUp() throws Exception {
     CountDownLatch diskStalled = new CountDownLatch(1);
-    store = new FileLogStore(dir, clock, 10, task -> new Thread(() -> {
-      try {
-        diskStalled.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      task.run();
-    }));
+    store = new FileLogStore(dir, clock, 10, stalledUntil(diskStalled));
     store.sessionOpened("s", false, "remote");
     for (int i = 0; i < 25; i++) {
       store.historyAppended("s", "a", new HistoryEntry.Event(InteractionEvent.of("e-" + i, "player", "line " + i),
           HistoryEntry.Disposition.INTERACTION));
     }
-    // The writer has not written a thing, yet every call returned: 10 wait, 15 were dropped.
-    assertThat(store.droppedRecords()).isEqualTo(15);
+    // The writer has not written a thing, yet every call returned and every record waits.
+    assertThat(store.isBehind()).isTrue();
+    assertThat(store.queuedRecords()).isEqualTo(25);
+    assertThat(store.droppedRecords()).isZero();
     store.sessionClosed("s");
 
     diskStalled.countDown();
     store.flush().get(10, TimeUnit.SECONDS);
-    assertThat(readLines(store.agentFile("s", "a")))
-        .extracting(n -> n.path("entry").path("event").path("text").asText())
-        .containsExactly("line 0", "line 1", "line 2", "line 3", "line 4", "line 5", "line 6", "line 7", "line 8",
-            "line 9");
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      expected.add("line " + i);
+    }
+    assertThat(readLines(store.agentFile("s", "a"))).extracting(n -> n.path("entry").path("event").path("text").asText())
+        .containsExactlyElementsOf(expected);
     assertThat(readLines(store.sessionDir("s").resolve("session.jsonl"))).extracting(n -> n.path("type").asText())
         .containsExactly("session_opened", "session_closed");
     assertThat(store.conversationFile("s")).exists();
+    assertThat(store.isBehind()).isFalse();
+    assertThat(store.queuedRecords()).isZero();
+    assertThat(store.droppedRecords()).isZero();
+  }
 
-    // Once the writer caught up there is room again.
+  @Test
+  void flushCompletesOnlyOnceEverythingBeforeItIsWritten() throws Exception {
+    CountDownLatch diskStalled = new CountDownLatch(1);
+    store = new FileLogStore(dir, clock, 10, stalledUntil(diskStalled));
+    store.agentReset("s", "a");
+    CompletableFuture<List<String>> linesWhenFlushed = store.flush().thenApply(done -> lines(store.agentFile("s", "a")));
+    assertThat(linesWhenFlushed).isNotDone();
+
+    diskStalled.countDown();
+    assertThat(linesWhenFlushed.get(10, TimeUnit.SECONDS)).singleElement().asString().contains("\"agent_reset\"");
+  }
+
+  @Test
+  void aLineACrashCutShortStaysALineOfItsOwnAndTheNextRecordIsWhole() throws Exception {
+    store = new FileLogStore(dir, clock);
+    Path file = store.agentFile("s", "a");
+    Files.createDirectories(file.getParent());
+    String whole = LogRecords.JSON.writeValueAsString(LogRecords.history("s", "a", new HistoryEntry.Event(
+        InteractionEvent.of("e-1", "player", "before the crash"), HistoryEntry.Disposition.INTERACTION), clock.instant()));
+    Files.writeString(file, whole + "\n" + whole.substring(0, whole.length() / 2), StandardCharsets.UTF_8);
+
+    store.historyAppended("s", "a", new HistoryEntry.Event(InteractionEvent.of("e-2", "player", "after the restart"),
+        HistoryEntry.Disposition.INTERACTION));
+    store.flush().get(10, TimeUnit.SECONDS);
+
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(1)).isEqualTo(whole.substring(0, whole.length() / 2));
+    assertThat(LogRecords.JSON.readTree(lines.get(2)).path("entry").path("event").path("text").asText())
+        .isEqualTo("after the restart");
+    assertThat(SessionLogReader.read(store.sessionDir("s"), "s", 10, 100).orElseThrow().histories().get("a"))
+        .extracting(e -> ((HistoryEntry.Event) e).event().text()).containsExactly("before the crash", "after the restart");
+  }
+
+  @Test
+  void aRecordThatCannotBeWrittenIsCountedAndTheNextOneIsWritten() throws Exception {
+    store = new FileLogStore(dir, clock);
+    Path file = store.agentFile("s", "a");
+    // A folder where the file should be: every write to it fails, as on a full or read-only disk.
+    Files.createDirectories(file);
     store.agentReset("s", "a");
     store.flush().get(10, TimeUnit.SECONDS);
-    assertThat(readLines(store.agentFile("s", "a"))).last().satisfies(n ->
-        assertThat(n.path("type").asText()).isEqualTo("agent_reset"));
-    assertThat(store.droppedRecords()).isEqualTo(15);
+    assertThat(store.droppedRecords()).isEqualTo(1);
+
+    Files.delete(file);
+    store.agentReset("s", "a");
+    store.flush().get(10, TimeUnit.SECONDS);
+    assertThat(readLines(file)).singleElement().satisfies(n -> assertThat(n.path("type").asText()).isEqualTo("agent_reset"));
+    assertThat(store.droppedRecords()).isEqualTo(1);
+  }
+
+  /** A writer thread that starts working only once {@code disk} is counted down. */
+  private static ThreadFactory stalledUntil(CountDownLatch disk) {
+    return task -> new Thread(() -> {
+      try {
+        disk.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      task.run();
+    });
+  }
+
+  private static List<String> lines(Path file) {
+    try {
+      return Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static List<JsonNode> readLines(Path file) throws Exception {

@@ -45,6 +45,20 @@ class SessionLogReaderTest {
   }
 
   @Test
+  void reportsEachAgentsHighestTurnIdWhetherOrNotItsTurnWasConfirmed() throws Exception {
+    try (FileLogStore logs = storeIn(dir.resolve("logs"))) {
+      logs.llmRequest("s1", "brom", "t-9", REQUEST);
+      logs.llmRequest("s1", "brom", "t-10", REQUEST); // never confirmed: no history entry names it
+      logs.historyAppended("s1", "brom", new HistoryEntry.Turn("t-9", List.of(), false)); // a late result
+      logs.llmRequest("s1", "mira", "t-2", REQUEST);
+
+      SessionLogReader.Restored restored = read(logs, "s1").orElseThrow();
+
+      assertThat(restored.turnIds()).containsExactly("t-10", "t-2");
+    }
+  }
+
+  @Test
   void rebuildsEveryKindOfEntryExactlyWithConfirmedTurnsAtTheirPlace() throws Exception {
     try (FileLogStore logs = storeIn(dir.resolve("logs"))) {
       HistoryEntry.Event hello = new HistoryEntry.Event(event("e-1", "Hello", OnBusy.QUEUE,

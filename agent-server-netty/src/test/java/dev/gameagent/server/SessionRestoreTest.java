@@ -110,6 +110,35 @@ class SessionRestoreTest extends EndToEndTest {
   }
 
   @Test
+  void afterARestartNewTurnsNeverReuseTheIdOfATurnThatWasNeverConfirmed() throws Exception {
+    String confirmed = firstRun("save-slot-3");
+    start(llm);
+    WsClient first = register(WsClient.connect(server.ws("session_id=save-slot-3")));
+    first.next("session_started");
+    JsonNode unconfirmed = interact(first, "brom", "Are you there?");
+    answer(first, unconfirmed, BROM);
+    first.nextOfType("agent_turn_finished");
+    first.close(); // the server goes down before the game confirms what it showed
+    awaitOpenSessions(0);
+    server.close();
+    server = null;
+
+    start(llm);
+    WsClient c = register(WsClient.connect(server.ws("session_id=save-slot-3")));
+    assertThat(c.next("session_started").path("resumed").asBoolean()).isTrue();
+    JsonNode get = interact(c, "brom", "Hello again");
+    String newTurn = get.path("turn_id").asText();
+    assertThat(newTurn).isNotIn(confirmed, unconfirmed.path("turn_id").asText());
+    answer(c, get, BROM);
+    c.nextOfType("agent_turn_finished");
+
+    // The game's late result for the old turn must not be taken for the new one.
+    c.send("type", "agent_turn_result", "agent_id", "brom", "turn_id", unconfirmed.path("turn_id").asText(),
+        "tags", List.of(Map.of("tag", "speech", "content", "Late.")));
+    assertThat(c.next("error").path("code").asText()).isEqualTo("unknown_turn");
+  }
+
+  @Test
   void afterARestartAStateTimeoutFallsBackToTheAgentsLastCachedSpec() throws Exception {
     start(llm);
     WsClient first = register(WsClient.connect(server.ws("session_id=cached-spec")));

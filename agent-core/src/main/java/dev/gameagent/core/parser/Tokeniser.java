@@ -397,8 +397,10 @@ final class Tokeniser {
     return c == ' ' || c == '\n' || c == '\t';
   }
 
+  /** Whether {@code c} may be read by the fast path as part of an attribute name: ASCII name characters. */
   private static boolean isAttributeNameChar(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == ':';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.'
+        || c == ':';
   }
 
   /**

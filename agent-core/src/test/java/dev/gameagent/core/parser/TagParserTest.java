@@ -202,6 +202,12 @@ class TagParserTest {
   }
 
   @Test
+  void attributeNamesMayHoldEveryNameCharacter() {
+    parser.assertParses("<speech x.y=\"1\" a-b:c_d='2' _e9=3>Hi</speech>",
+        "<speech#0 x.y=\"1\" a-b:c_d=\"2\" _e9=\"3\"> \"Hi\" </speech#0>");
+  }
+
+  @Test
   void attributeValuesDecodeEntities() {
     parser.assertParses("<speech to=\"Tom &amp; Jerry &lt;3\" x=a&quot;b y='&#65;&bogus;'>Hi</speech>",
         "<speech#0 to=\"Tom & Jerry <3\" x=\"a\\\"b\" y=\"A&bogus;\"> \"Hi\" </speech#0>");

@@ -8,10 +8,11 @@ import java.util.regex.Pattern;
 
 /**
  * The offline default model's mind: a small, deterministic rule set that answers an event in
- * character. It reads the event text for a tool name, a threat, a farewell, thanks, a declared action
- * (a command: "open the gate" performs {@code open_gate}), a greeting or a question (in that order), answers in the character's voice (name, role, mood, location), and
- * writes the answer with {@link TagWriter} in the declared tags only. A continuation turn answers
- * from the tool results. The same turn always gets the same answer. Stateless and thread-safe.
+ * character. It reads the event text for a tool name, a threat, a farewell, thanks, a declared
+ * action (a command: "open the gate" performs {@code open_gate}), a greeting or a question (in that
+ * order), answers in the character's voice (name, role, mood, location), and writes the answer
+ * with {@link TagWriter} in the declared tags only. A continuation turn answers from the tool
+ * results. The same turn always gets the same answer. Stateless and thread-safe.
  */
 final class OfflineModel {
 

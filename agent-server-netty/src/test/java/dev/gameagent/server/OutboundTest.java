@@ -1,0 +1,70 @@
+package dev.gameagent.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class OutboundTest {
+  private final EmbeddedChannel channel = new EmbeddedChannel();
+  private final Outbound out = new Outbound(channel, 1 << 20);
+
+  @AfterEach
+  void close() {
+    channel.finishAndReleaseAll();
+  }
+
+  @Test
+  void aMessageWaitingForItsBarrierHoldsBackEverythingSentAfterIt() {
+    CompletableFuture<Void> recordsWritten = new CompletableFuture<>();
+    out.send(text("started"));
+    out.sendAfter(recordsWritten, text("finished"));
+    out.send(text("next get_agent_state"));
+    out.close(1000, "bye");
+    channel.runPendingTasks();
+    assertThat(written()).containsExactly("started");
+
+    recordsWritten.complete(null);
+    channel.runPendingTasks();
+    assertThat(written()).containsExactly("finished", "next get_agent_state", "close 1000");
+  }
+
+  @Test
+  void aFailedBarrierStillLetsTheMessageThrough() {
+    CompletableFuture<Void> barrier = new CompletableFuture<>();
+    out.sendAfter(barrier, text("finished"));
+    barrier.completeExceptionally(new IllegalStateException("writer gone"));
+    out.send(text("after"));
+    channel.runPendingTasks();
+    assertThat(written()).containsExactly("finished", "after");
+    assertThat(out.queuedBytes()).isZero();
+  }
+
+  private static io.netty.buffer.ByteBuf text(String s) {
+    return Unpooled.copiedBuffer(s, StandardCharsets.UTF_8);
+  }
+
+  /** What reached the channel since the last call, as text, or {@code close CODE}. */
+  private List<String> written() {
+    List<String> frames = new ArrayList<>();
+    Object frame;
+    while ((frame = channel.readOutbound()) != null) {
+      if (frame instanceof TextWebSocketFrame t) {
+        frames.add(t.text());
+      } else if (frame instanceof CloseWebSocketFrame c) {
+        frames.add("close " + c.statusCode());
+      }
+      ReferenceCountUtil.release(frame);
+    }
+    return frames;
+  }
+}
