@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * Turns a Jackson tree into the plain Java tree that core's values hold: objects become unmodifiable
  * insertion-ordered maps, arrays unmodifiable lists, and scalars {@link String}, {@link Boolean},
- * {@link Integer}, {@link Long}, {@link java.math.BigInteger}, {@link Double} or null. The depth is
+ * {@link Integer}, {@link Long}, {@link java.math.BigInteger}, {@link Double} (a
+ * {@link java.math.BigDecimal} for a number beyond double's range) or null. The depth is
  * bounded by the codec's nesting limit, so the recursion is too.
  */
 final class JsonTrees {
@@ -31,6 +32,11 @@ final class JsonTrees {
       case BOOLEAN:
         return node.booleanValue();
       case NUMBER:
+        if (node.isBigDecimal()) {
+          // The codec reads floats exactly; hand them on as doubles unless that would make them infinite.
+          double d = node.doubleValue();
+          return Double.isFinite(d) ? Double.valueOf(d) : node.decimalValue();
+        }
         return node.numberValue();
       default:
         return null;

@@ -58,6 +58,8 @@ final class MessageDecoder {
   ClientMessage decode(ObjectNode root, Supplier<String> eventIds) {
     ErrorContext errors = new ErrorContext();
     FieldReader message = new FieldReader(root, "", errors);
+    // Before the type is checked, so that an error about the type names the agent too.
+    readContext(message);
     JsonNode typeNode = root.get(TYPE.snake());
     if (typeNode == null || typeNode.isNull()) {
       throw errors.missing(TYPE.snake());
@@ -66,7 +68,7 @@ final class MessageDecoder {
       throw errors.invalid(TYPE.snake(), "must be a string, got " + FieldReader.describe(typeNode));
     }
     String type = typeNode.textValue();
-    readContext(message, type);
+    errors.type = ErrorContext.echoable(type);
     switch (type) {
       case ClientMessage.Ping.TYPE:
         return ping(message);
@@ -95,9 +97,8 @@ final class MessageDecoder {
    * Records, before validating anything else, the ids an error about this message can name: only
    * values that are themselves valid, so an error never echoes a bad id.
    */
-  private static void readContext(FieldReader message, String type) {
+  private static void readContext(FieldReader message) {
     ErrorContext errors = message.errors();
-    errors.type = ErrorContext.echoable(type);
     JsonNode agentId = message.value(AGENT_ID);
     if (agentId != null && agentId.isTextual() && FieldReader.agentIdProblem(agentId.textValue()) == null) {
       errors.agentId = agentId.textValue();
@@ -119,9 +120,12 @@ final class MessageDecoder {
       return new ClientMessage.Ping(id.textValue());
     }
     if (id.isNumber()) {
-      // A float beyond double range parses as infinity, which has no JSON form to echo.
-      if (id.isFloatingPointNumber() && !Double.isFinite(id.doubleValue())) {
-        throw message.errors().invalid(message.path(ID), "must be a string or a number, got a number too large to echo");
+      if (id.isFloatingPointNumber()) {
+        // Echoed as a double, as documented; beyond its range most clients would read infinity.
+        if (!Double.isFinite(id.doubleValue())) {
+          throw message.errors().invalid(message.path(ID), "must be a string or a number, got a number too large to echo");
+        }
+        return new ClientMessage.Ping(id.doubleValue());
       }
       return new ClientMessage.Ping(id.numberValue());
     }

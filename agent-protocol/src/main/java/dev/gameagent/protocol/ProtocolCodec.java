@@ -7,8 +7,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gameagent.core.ErrorCode;
@@ -65,7 +67,11 @@ public final class ProtocolCodec {
         // Emoji as real UTF-8; only unpaired surrogates (which have none) are escaped.
         .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
         .build();
-    this.mapper = JsonMapper.builder(factory).build();
+    this.mapper = JsonMapper.builder(factory)
+        // Floats as written: a timestamp's nanoseconds and a number beyond double's range survive.
+        .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+        .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+        .build();
     this.decoder = new MessageDecoder(new EventNormalizer(clock));
     this.writer = new ServerMessageWriter(factory);
   }
@@ -112,6 +118,9 @@ public final class ProtocolCodec {
       throw syntaxError(JsonErrors.describe(e));
     } catch (IOException e) {
       throw syntaxError("not valid JSON");
+    } catch (NumberFormatException e) {
+      // Read exactly, a float's exponent must fit in an int: 1e9999999999 does not.
+      throw syntaxError("a number is out of range");
     }
   }
 

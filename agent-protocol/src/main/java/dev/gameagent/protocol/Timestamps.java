@@ -32,6 +32,7 @@ final class Timestamps {
 
   /** Past Instant's range either way; checked first so that no huge number is scaled. */
   private static final BigDecimal OUT_OF_RANGE = new BigDecimal("1e20");
+  private static final BigDecimal NANOSECOND = new BigDecimal("1e-9");
   private static final int MAX_NUMERIC_TEXT = 40;
   /**
    * A local date-time with an optional offset and an optional zone id in brackets. Unlike
@@ -53,9 +54,7 @@ final class Timestamps {
   /** The instant, or null when the value is none of the accepted forms. */
   static Instant parse(JsonNode value) {
     if (value.isNumber()) {
-      return value.isFloatingPointNumber() && !Double.isFinite(value.doubleValue())
-          ? null
-          : fromNumber(value.decimalValue());
+      return fromNumber(value.decimalValue());
     }
     if (!value.isTextual()) {
       return null;
@@ -70,6 +69,10 @@ final class Timestamps {
   private static Instant fromNumber(BigDecimal number) {
     if (number.abs().compareTo(OUT_OF_RANGE) >= 0) {
       return null;
+    }
+    if (number.abs().compareTo(NANOSECOND) < 0) {
+      // Floored to the nanosecond like any other; and 1e-999999999 must not be rescaled digit by digit.
+      return number.signum() < 0 ? Instant.EPOCH.minusNanos(1) : Instant.EPOCH;
     }
     BigDecimal seconds = number.abs().compareTo(SECONDS_BELOW) < 0 ? number : number.movePointLeft(3);
     try {

@@ -342,7 +342,10 @@ class DecodeTableTest {
         error("cancel_turn turn_id an object", "{'type':'cancel_turn','agent_id':'brom','turn_id':{}}",
             ErrorCode.INVALID_FIELD, "turn_id"),
         error("ping id an object", "{'type':'ping','id':{}}", ErrorCode.INVALID_FIELD, "id"),
-        error("ping id a number too large to echo", "{'type':'ping','id':1e400}", ErrorCode.INVALID_FIELD, "id"));
+        error("ping id a number too large to echo", "{'type':'ping','id':1e400}", ErrorCode.INVALID_FIELD, "id"),
+        error("a number whose exponent overflows", "{'type':'ping','id':1e9999999999}", ErrorCode.INVALID_JSON, null),
+        error("an event number whose exponent overflows",
+            "{'type':'interaction_event','agent_id':'brom','power':-2.5E-99999999999}", ErrorCode.INVALID_JSON, null));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -433,5 +436,44 @@ class DecodeTableTest {
         "{\"type\":\"interaction_event\",\"agent_id\":\"brom\",\"event\":{\"on_busy\":\"later\"}}", ids()))
         .isInstanceOf(ProtocolException.class)
         .hasMessage("event.on_busy must be \"interrupt\", \"queue\" or \"drop\", got the string \"later\"");
+  }
+
+  @org.junit.jupiter.api.Test
+  void errorsAboutTheTypeStillNameTheAgentTurnAndRequest() {
+    ProtocolException missing = catchThrowableOfType(ProtocolException.class, () -> CODEC.decode(
+        "{\"agent_id\":\"brom\",\"turn_id\":\"t-3\",\"request_id\":\"r-1\"}", ids()));
+    assertThat(missing.code()).isEqualTo(ErrorCode.MISSING_FIELD);
+    assertThat(missing.inReplyTo()).isNull();
+    assertThat(missing.agentId()).isEqualTo("brom");
+    assertThat(missing.turnId()).isEqualTo("t-3");
+    assertThat(missing.requestId()).isEqualTo("r-1");
+
+    ProtocolException notText = catchThrowableOfType(ProtocolException.class, () -> CODEC.decode(
+        "{\"type\":true,\"agentId\":\"brom\"}", ids()));
+    assertThat(notText.code()).isEqualTo(ErrorCode.INVALID_FIELD);
+    assertThat(notText.inReplyTo()).isNull();
+    assertThat(notText.agentId()).isEqualTo("brom");
+  }
+
+  @org.junit.jupiter.api.Test
+  void fractionalEpochNumbersKeepEveryNanosecond() {
+    assertThat(timestampOf("1700000000.123456789")).isEqualTo(Instant.ofEpochSecond(1_700_000_000L, 123_456_789));
+    assertThat(timestampOf("1700000000123.456789")).isEqualTo(Instant.ofEpochSecond(1_700_000_000L, 123_456_789));
+    assertThat(timestampOf("-1.000000001")).isEqualTo(Instant.ofEpochSecond(-2, 999_999_999));
+  }
+
+  private static Instant timestampOf(String number) {
+    ClientMessage m = CODEC.decode("{\"type\":\"interaction_event\",\"agent_id\":\"brom\",\"ts\":" + number + "}", ids());
+    return ((ClientMessage.InteractionEventMessage) m).event().timestamp();
+  }
+
+  @org.junit.jupiter.api.Test
+  void numbersBeyondDoubleRangeInAnEventAreKeptExactly() {
+    ClientMessage m = CODEC.decode(
+        "{\"type\":\"interaction_event\",\"agent_id\":\"brom\",\"event\":{\"power\":-1e400,\"tiny\":0.5}}", ids());
+    Map<String, Object> data = ((ClientMessage.InteractionEventMessage) m).event().data();
+    assertThat(data.get("power")).isInstanceOf(java.math.BigDecimal.class);
+    assertThat((java.math.BigDecimal) data.get("power")).isEqualByComparingTo("-1e400");
+    assertThat(data.get("tiny")).isEqualTo(0.5);
   }
 }
