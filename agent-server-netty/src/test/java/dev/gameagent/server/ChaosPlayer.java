@@ -311,7 +311,9 @@ final class ChaosPlayer {
   private void tooBig(Game game) {
     game.client.trySend("{\"type\":\"ping\",\"id\":\"" + "x".repeat(ChaosTest.MAX_MESSAGE_BYTES + 10) + "\"}");
     game.client.awaitEnd();
-    replace(game, open(server.ws("session_id=" + game.sessionId), true), Set.of(1009));
+    // OkHttp may still be writing the oversized frame when the server's 1009 arrives; seen once in
+    // CI, a reset then reached it first (-1). TransportTest asserts the code itself, byte for byte.
+    replace(game, open(server.ws("session_id=" + game.sessionId), true), Set.of(1009, -1));
   }
 
   /**
