@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gameagent.core.ErrorCode;
 import dev.gameagent.core.InteractionEvent;
+import dev.gameagent.core.testing.Fuzz;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

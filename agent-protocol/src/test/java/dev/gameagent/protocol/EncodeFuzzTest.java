@@ -9,6 +9,7 @@ import dev.gameagent.core.StateRequest;
 import dev.gameagent.core.TurnEvent;
 import dev.gameagent.core.llm.Usage;
 import dev.gameagent.core.parser.TagRejection;
+import dev.gameagent.core.testing.Fuzz;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;

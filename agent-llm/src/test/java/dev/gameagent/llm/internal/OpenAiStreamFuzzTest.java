@@ -19,6 +19,7 @@ import dev.gameagent.core.llm.LlmException;
 import dev.gameagent.core.llm.ModelNotFoundException;
 import dev.gameagent.core.llm.RateLimitedException;
 import dev.gameagent.core.llm.ServerErrorException;
+import dev.gameagent.core.testing.Fuzz;
 import dev.gameagent.llm.RecordingHandler;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.gameagent.llm.internal;
+package dev.gameagent.core.testing;
 
 import java.util.Random;
 
@@ -6,18 +6,19 @@ import java.util.Random;
  * Runs a seeded property check many times. Case {@code i} gets its own {@link Random} seeded with
  * {@code seed + i}, so a failure names the one seed that reproduces it alone:
  * {@code -Dfuzz.seed=S -Dfuzz.iterations=1}. The defaults are fixed, so a build is repeatable; set
- * {@code fuzz.seed} and {@code fuzz.iterations} to explore further.
+ * {@code fuzz.seed} and {@code fuzz.iterations} to explore further. Shared by the modules' fuzz
+ * tests through this test-jar.
  */
-final class Fuzz {
+public final class Fuzz {
   /** One case of a property check, given its own random source. */
-  interface Case {
+  public interface Case {
     void run(Random random) throws Exception;
   }
 
   private Fuzz() {}
 
   /** {@code text} cut to 600 characters with every character outside printable ASCII escaped, for failure messages. */
-  static String printable(String text) {
+  public static String printable(String text) {
     String cut = text.length() <= 600 ? text : text.substring(0, 600);
     StringBuilder out = new StringBuilder(cut.length() + 32);
     for (int i = 0; i < cut.length(); i++) {
@@ -31,7 +32,7 @@ final class Fuzz {
     return cut == text ? out.toString() : out + "... (" + text.length() + " chars)";
   }
 
-  static void check(String property, int defaultIterations, Case check) {
+  public static void check(String property, int defaultIterations, Case check) {
     long seed = Long.getLong("fuzz.seed", 0x5EED_2026L);
     int iterations = Integer.getInteger("fuzz.iterations", defaultIterations);
     for (int i = 0; i < iterations; i++) {
