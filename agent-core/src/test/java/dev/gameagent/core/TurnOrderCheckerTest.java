@@ -127,6 +127,10 @@ class TurnOrderCheckerTest {
             new TurnEvent.Timing(0, 0, 0), List.of(), null)), "finish reason error with error null"),
         Arguments.of("unknown finish reason", List.of(new TurnEvent.Finished(A, "t-1", "done", null,
             new TurnEvent.Timing(0, 0, 0), List.of(), null)), "unknown finish reason done"),
+        Arguments.of("Finished without timing", List.of(started("t-1"), new TurnEvent.Finished(A, "t-1", "stop", null,
+            null, List.of(), null)), "Finished without timing"),
+        Arguments.of("Interrupted without reason", List.of(started("t-1"),
+            new TurnEvent.Interrupted(A, "t-1", null, null)), "Interrupted without a reason"),
         Arguments.of("new turn before the old one ended", List.of(started("t-1"), started("t-2"), interrupted("t-1"),
             finished("t-2")), "event while turn t-1 of the same agent has not ended"));
   }
