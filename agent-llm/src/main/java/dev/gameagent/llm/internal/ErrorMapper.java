@@ -29,6 +29,8 @@ final class ErrorMapper {
   static final int MAX_DETAIL = 300;
   private static final Pattern KEY_SHAPED = Pattern.compile("\\b(sk|key|rk)-[A-Za-z0-9_\\-]{6,}");
   private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+  /** A markup tag, or a script or style element whole: what an HTML error page wraps its words in. */
+  private static final Pattern MARKUP = Pattern.compile("(?is)<(script|style)\\b.*?</\\1\\s*>|<[^>]*>");
 
   /** Header values shorter than this are not scrubbed: they hold no credential and are often plain words. */
   static final int MIN_HEADER_SECRET = 8;
@@ -186,7 +188,8 @@ final class ErrorMapper {
         return clean(message);
       }
     }
-    return clean(body);
+    // An HTML error page (a proxy's 502, a login page) reads as its words; the game sees no markup.
+    return clean(body.stripLeading().startsWith("<") ? MARKUP.matcher(body).replaceAll(" ") : body);
   }
 
   /** Scrubs secrets, collapses whitespace and truncates {@code text}. */

@@ -64,7 +64,9 @@ class ErrorMapperTest {
       "{\"error\":\"model 'llama9' not found, try pulling it first\"}|model 'llama9' not found, try pulling it first",
       "{\"object\":\"error\",\"message\":\"maximum context length exceeded\",\"type\":\"BadRequestError\",\"code\":400}|maximum context length exceeded",
       "{\"detail\":\"Not Found\"}|Not Found",
-      "<html> <h1>502   Bad\tGateway</h1></html>|<html> <h1>502 Bad Gateway</h1></html>",
+      "<html> <h1>502   Bad\tGateway</h1></html>|502 Bad Gateway",
+      "<!DOCTYPE html><html><head><title>Sign in</title><style>p{color:red}</style></head><body><p>Please sign in</p></body></html>|Sign in Please sign in",
+      "<3 not markup|<3 not markup",
       "upstream connect error|upstream connect error",
   })
   void detailIsExtractedFromJsonOrTextBodies(String body, String detail) {

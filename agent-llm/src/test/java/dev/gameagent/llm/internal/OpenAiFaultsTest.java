@@ -317,7 +317,8 @@ class OpenAiFaultsTest {
 
     assertThat(e).isInstanceOf(BadResponseException.class)
         .hasMessageContaining("text/html")
-        .hasMessageContaining("Welcome to nginx!");
+        .hasMessageContaining("Welcome to nginx!")
+        .hasMessageNotContaining("<body>");
     assertThat(e.status()).isEqualTo(200);
   }
 
