@@ -570,7 +570,7 @@ final class AgentState {
    * says that it failed, so the stack trace reaches the developer's log, never the client.
    */
   private void logStateFailure(Turn turn, Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    Throwable cause = unwrap(failure);
     if (cause == null) {
       log.warn("state provider completed with no spec session={} agent={} turn={}", session.id(), agentId, turn.id);
     } else if (!(cause instanceof AgentRequestException)) {
@@ -578,9 +578,13 @@ final class AgentState {
     }
   }
 
+  /** What a state stage failed with: the cause of the {@link CompletionException} that wraps it, if any. */
+  private static Throwable unwrap(Throwable failure) {
+    return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+  }
+
   private static TurnEvent.TurnError stateFailure(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    if (cause instanceof AgentRequestException e) {
+    if (unwrap(failure) instanceof AgentRequestException e) {
       return new TurnEvent.TurnError(e.code(), e.getMessage(), null);
     }
     return new TurnEvent.TurnError(ErrorCode.INTERNAL, "the game's state request failed and no spec is cached", null);

@@ -302,8 +302,7 @@ final class Connection implements AgentStateProvider, TurnListener {
   @Override
   public void onEvent(TurnEvent event) {
     // A terminal message tells the game the turn is over: it waits until the turn's records are written.
-    boolean terminal = event instanceof TurnEvent.Finished || event instanceof TurnEvent.Interrupted;
-    out.sendAfter(terminal ? server.logStore().flush() : null, Unpooled.wrappedBuffer(server.codec().turnEvent(event)));
+    out.sendAfter(event.terminal() ? server.logStore().flush() : null, Unpooled.wrappedBuffer(server.codec().turnEvent(event)));
     // One INFO line per turn, at its end, with the outcome and timings; the rest at DEBUG and TRACE.
     if (event instanceof TurnEvent.Started started) {
       log.atDebug().addKeyValue("session", sessionId()).addKeyValue("agent", started.agentId())

@@ -32,7 +32,7 @@ class ServerJarIT {
 
   @Test
   void jarServesATurnOnTheOfflineModelAndStopsOnSigterm() throws Exception {
-    try (JarProcess server = JarProcess.start(workDir, Map.of())) {
+    try (JarProcess server = new JarProcess(workDir, Map.of())) {
       assertThat(server.startup.get(1)).startsWith("Model: offline default model");
       assertThat(server.startup.get(2)).startsWith("Health: http://127.0.0.1:");
 
@@ -66,7 +66,7 @@ class ServerJarIT {
           .body("{\"error\":{\"message\":\"slow down\"}}").build());
       Map<String, String> env = Map.of("OPENAI_API_BASE", provider.url("/v1").toString(),
           "OPENAI_API_KEY", OpenAiMock.API_KEY, "LLM_MODEL", "mock-model", "LLM_MAX_RETRIES", "0");
-      try (JarProcess server = JarProcess.start(workDir, env)) {
+      try (JarProcess server = new JarProcess(workDir, env)) {
         assertThat(server.startup.get(1)).contains("mock-model");
         try (WsClient c = WsClient.connect(server.url)) {
           c.next("session_started");
@@ -108,7 +108,7 @@ class ServerJarIT {
     final String url;
     private final Path workDir;
 
-    private JarProcess(Path workDir, Map<String, String> llmEnvironment) throws Exception {
+    JarProcess(Path workDir, Map<String, String> llmEnvironment) throws Exception {
       this.workDir = workDir;
       Path jar = Path.of(System.getProperty("agent.server.jar", "target/agent-server.jar")).toAbsolutePath();
       assertThat(jar).exists();
@@ -141,10 +141,6 @@ class ServerJarIT {
       Matcher m = Pattern.compile("listening on (ws://127\\.0\\.0\\.1:(\\d+)/ws)").matcher(startup.get(0));
       assertThat(m.find()).as(startup.get(0)).isTrue();
       url = m.group(1);
-    }
-
-    static JarProcess start(Path workDir, Map<String, String> llmEnvironment) throws Exception {
-      return new JarProcess(workDir, llmEnvironment);
     }
 
     private String stderr() {
