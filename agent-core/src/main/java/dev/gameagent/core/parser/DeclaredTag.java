@@ -1,7 +1,6 @@
 package dev.gameagent.core.parser;
 
 import dev.gameagent.core.OutputTag;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -17,51 +16,54 @@ final class DeclaredTag {
   static final String TOOL_CALL = "tool_call";
 
   private final String name;
-  private final List<String> values;
+  private final String[] values;
   private final String[] attributeNames;
-  private final List<List<String>> attributeValues;
+  /** Per attribute, its allowed values stripped; empty when any value is allowed. */
+  private final String[][] attributeValues;
   /** Per attribute, per allowed value, the attribute map of a tag that has only that attribute. */
-  private final List<List<Map<String, String>>> onlyAttributeMaps;
+  private final Map<String, String>[][] onlyAttributeMaps;
   private final int requiredAttributes;
-  private final List<String> tools;
+  private final String[] tools;
   private final boolean selfClosing;
   private final boolean toolCall;
   private final boolean sentWhole;
 
-  private DeclaredTag(String name, List<String> values, Map<String, List<String>> attributes, List<String> tools,
+  @SuppressWarnings("unchecked")
+  private DeclaredTag(String name, String[] values, Map<String, List<String>> attributes, String[] tools,
       boolean selfClosing) {
     this.name = name;
     this.values = values;
     this.attributeNames = new String[attributes.size()];
-    this.attributeValues = new ArrayList<>(attributes.size());
-    this.onlyAttributeMaps = new ArrayList<>(attributes.size());
+    this.attributeValues = new String[attributes.size()][];
+    this.onlyAttributeMaps = new Map[attributes.size()][];
     int required = 0;
+    int i = 0;
     for (Map.Entry<String, List<String>> attribute : attributes.entrySet()) {
       String attributeName = attribute.getKey();
-      List<String> allowed = stripAll(attribute.getValue());
-      attributeNames[attributeValues.size()] = attributeName;
-      attributeValues.add(allowed);
-      List<Map<String, String>> maps = new ArrayList<>(allowed.size());
-      for (String value : allowed) {
-        maps.add(Map.of(attributeName, value));
+      String[] allowed = stripAll(attribute.getValue());
+      attributeNames[i] = attributeName;
+      attributeValues[i] = allowed;
+      onlyAttributeMaps[i] = new Map[allowed.length];
+      for (int v = 0; v < allowed.length; v++) {
+        onlyAttributeMaps[i][v] = Map.of(attributeName, allowed[v]);
       }
-      onlyAttributeMaps.add(List.copyOf(maps));
-      required += allowed.isEmpty() ? 0 : 1;
+      required += allowed.length == 0 ? 0 : 1;
+      i++;
     }
     this.requiredAttributes = required;
     this.tools = tools;
     this.selfClosing = selfClosing;
-    this.toolCall = !tools.isEmpty();
-    this.sentWhole = toolCall || !values.isEmpty();
+    this.toolCall = tools.length > 0;
+    this.sentWhole = toolCall || values.length > 0;
   }
 
   static DeclaredTag of(OutputTag tag) {
-    return new DeclaredTag(tag.name(), stripAll(tag.values()), tag.attributes(), List.of(), tag.selfClosing());
+    return new DeclaredTag(tag.name(), stripAll(tag.values()), tag.attributes(), new String[0], tag.selfClosing());
   }
 
   /** The {@code tool_call} tag for the given (non-empty) tool names. */
   static DeclaredTag toolCall(Collection<String> toolNames) {
-    return new DeclaredTag(TOOL_CALL, List.of(), Map.of(), stripAll(toolNames), false);
+    return new DeclaredTag(TOOL_CALL, new String[0], Map.of(), stripAll(toolNames), false);
   }
 
   String name() {
@@ -83,21 +85,21 @@ final class DeclaredTag {
   }
 
   /** The declared spelling of the allowed value equal to {@code content}, or null when none is. */
-  String allowedValue(CharSequence content) {
-    int value = match(values, content);
-    return value < 0 ? null : values.get(value);
+  String allowedValue(char[] content, int start, int end) {
+    int value = match(values, content, start, end);
+    return value < 0 ? null : values[value];
   }
 
   /** The declared spelling of the tool named {@code toolName}, or null when none is. */
-  String tool(CharSequence toolName) {
-    int tool = toolName == null ? -1 : match(tools, toolName);
-    return tool < 0 ? null : tools.get(tool);
+  String tool(String toolName) {
+    int tool = toolName == null ? -1 : match(tools, toolName.toCharArray(), 0, toolName.length());
+    return tool < 0 ? null : tools[tool];
   }
 
   /** The index of the declared attribute called {@code attribute} ignoring case, or -1. */
-  int attribute(CharSequence attribute) {
+  int attribute(char[] attribute, int start, int end) {
     for (int i = 0; i < attributeNames.length; i++) {
-      if (equalsIgnoringCase(attributeNames[i], attribute, 0, attribute.length())) {
+      if (equalsIgnoringCase(attributeNames[i], attribute, start, end)) {
         return i;
       }
     }
@@ -110,17 +112,17 @@ final class DeclaredTag {
 
   /** Whether the attribute's values are constrained, which also makes it required. */
   boolean constrained(int attribute) {
-    return !attributeValues.get(attribute).isEmpty();
+    return attributeValues[attribute].length > 0;
   }
 
   /** The index of the attribute's allowed value equal to {@code value}, or -1. */
-  int allowedValueIndex(int attribute, CharSequence value) {
-    return match(attributeValues.get(attribute), value);
+  int allowedValueIndex(int attribute, char[] value, int start, int end) {
+    return match(attributeValues[attribute], value, start, end);
   }
 
   /** The declared spelling of the attribute's allowed value at {@code valueIndex}. */
   String attributeValue(int attribute, int valueIndex) {
-    return attributeValues.get(attribute).get(valueIndex);
+    return attributeValues[attribute][valueIndex];
   }
 
   /**
@@ -128,7 +130,7 @@ final class DeclaredTag {
    * {@code valueIndex}: built once, since a tag such as {@code <action name="wave"/>} comes often.
    */
   Map<String, String> onlyAttribute(int attribute, int valueIndex) {
-    return onlyAttributeMaps.get(attribute).get(valueIndex);
+    return onlyAttributeMaps[attribute][valueIndex];
   }
 
   /** How many attributes are constrained, and so required. */
@@ -137,17 +139,15 @@ final class DeclaredTag {
   }
 
   /** The index of the allowed value equal to {@code text} stripped, ignoring case, or -1. */
-  private static int match(List<String> allowed, CharSequence text) {
-    int start = 0;
-    int end = text.length();
-    while (start < end && Chars.isWhitespace(text.charAt(start))) {
+  private static int match(String[] allowed, char[] text, int start, int end) {
+    while (start < end && Chars.isWhitespace(text[start])) {
       start++;
     }
-    while (end > start && Chars.isWhitespace(text.charAt(end - 1))) {
+    while (end > start && Chars.isWhitespace(text[end - 1])) {
       end--;
     }
-    for (int i = 0; i < allowed.size(); i++) {
-      if (equalsIgnoringCase(allowed.get(i), text, start, end)) {
+    for (int i = 0; i < allowed.length; i++) {
+      if (equalsIgnoringCase(allowed[i], text, start, end)) {
         return i;
       }
     }
@@ -155,13 +155,13 @@ final class DeclaredTag {
   }
 
   /** {@code expected.equalsIgnoreCase(text[start, end))}, without copying the text. */
-  static boolean equalsIgnoringCase(String expected, CharSequence text, int start, int end) {
+  static boolean equalsIgnoringCase(String expected, char[] text, int start, int end) {
     if (expected.length() != end - start) {
       return false;
     }
     for (int i = 0; i < expected.length(); i++) {
       char a = expected.charAt(i);
-      char b = text.charAt(start + i);
+      char b = text[start + i];
       if (a != b && Chars.fold(a) != Chars.fold(b)) {
         return false;
       }
@@ -169,16 +169,13 @@ final class DeclaredTag {
     return true;
   }
 
-  private static List<String> stripAll(Collection<String> strings) {
-    if (strings.isEmpty()) {
-      return List.of();
-    }
+  private static String[] stripAll(Collection<String> strings) {
     String[] result = new String[strings.size()];
     int i = 0;
     for (String s : strings) {
       result[i++] = s.strip();
     }
-    return List.of(result);
+    return result;
   }
 
   @Override

@@ -235,7 +235,7 @@ final class TagAssembler {
       attributes.put("call_id", callIdPrefix + "c" + nextCallNumber++);
       sendWhole(tag, Collections.unmodifiableMap(attributes), content.toString());
     } else {
-      String value = tag.allowedValue(content);
+      String value = tag.allowedValue(content.array(), 0, content.length());
       if (value == null) {
         reject(tag, TagRejection.VALUE_NOT_ALLOWED);
       } else {

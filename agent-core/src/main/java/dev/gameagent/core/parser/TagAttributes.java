@@ -1,9 +1,8 @@
 package dev.gameagent.core.parser;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,8 +13,9 @@ import java.util.Map;
  */
 final class TagAttributes {
 
-  private final List<String> names = new ArrayList<>(4);
-  private final List<String> values = new ArrayList<>(4);
+  private String[] names = new String[4];
+  private String[] values = new String[4];
+  private int count;
   private DeclaredTag tag;
   private boolean notAllowed;
   private int required;
@@ -25,44 +25,50 @@ final class TagAttributes {
   /** Starts the attributes of {@code declared}. */
   void start(DeclaredTag declared) {
     tag = declared;
-    names.clear();
-    values.clear();
+    count = 0;
     notAllowed = false;
     required = 0;
     onlyAttribute = null;
   }
 
-  /** One attribute as read, its entities decoded; {@code value} is empty when none was written. */
-  void add(CharSequence name, CharSequence value) {
-    int declared = tag.attribute(name);
-    String key = declared >= 0 ? tag.attributeName(declared) : name.toString();
-    for (int i = 0; i < names.size(); i++) {
-      if (names.get(i).equalsIgnoreCase(key)) {
+  /**
+   * One attribute as read, its name {@code name[nameStart, nameEnd)} and its value, entities
+   * decoded, {@code value[valueStart, valueEnd)}, empty when none was written.
+   */
+  void add(char[] name, int nameStart, int nameEnd, char[] value, int valueStart, int valueEnd) {
+    int declared = tag.attribute(name, nameStart, nameEnd);
+    String key = declared >= 0 ? tag.attributeName(declared) : new String(name, nameStart, nameEnd - nameStart);
+    for (int i = 0; i < count; i++) {
+      if (names[i].equalsIgnoreCase(key)) {
         return;
       }
     }
     String kept = null;
     if (declared >= 0 && tag.constrained(declared)) {
-      int allowed = tag.allowedValueIndex(declared, value);
+      int allowed = tag.allowedValueIndex(declared, value, valueStart, valueEnd);
       if (allowed < 0) {
         notAllowed = true;
       } else {
         kept = tag.attributeValue(declared, allowed);
         required++;
-        if (names.isEmpty()) {
+        if (count == 0) {
           onlyAttribute = tag.onlyAttribute(declared, allowed);
         }
       }
     }
-    names.add(key);
-    values.add(kept != null ? kept : value.toString());
+    if (count == names.length) {
+      names = Arrays.copyOf(names, count * 2);
+      values = Arrays.copyOf(values, count * 2);
+    }
+    names[count] = key;
+    values[count++] = kept != null ? kept : new String(value, valueStart, valueEnd - valueStart);
   }
 
   /** The value of the attribute called {@code name} ignoring case, or null. */
   String value(String name) {
-    for (int i = 0; i < names.size(); i++) {
-      if (names.get(i).equalsIgnoreCase(name)) {
-        return values.get(i);
+    for (int i = 0; i < count; i++) {
+      if (names[i].equalsIgnoreCase(name)) {
+        return values[i];
       }
     }
     return null;
@@ -76,15 +82,15 @@ final class TagAttributes {
     if (notAllowed || required < tag.requiredAttributes()) {
       return null;
     }
-    switch (names.size()) {
+    switch (count) {
       case 0:
         return Map.of();
       case 1:
-        return onlyAttribute != null ? onlyAttribute : Map.of(names.get(0), values.get(0));
+        return onlyAttribute != null ? onlyAttribute : Map.of(names[0], values[0]);
       default:
-        Map<String, String> map = new LinkedHashMap<>(names.size() * 2);
-        for (int i = 0; i < names.size(); i++) {
-          map.put(names.get(i), values.get(i));
+        Map<String, String> map = new LinkedHashMap<>(count * 2);
+        for (int i = 0; i < count; i++) {
+          map.put(names[i], values[i]);
         }
         return Collections.unmodifiableMap(map);
     }

@@ -50,6 +50,44 @@ final class TagNames {
     }
   }
 
+  /**
+   * The index of the declared name that {@code in[start, n)} starts with, ignoring case, when its
+   * first character is the first character of no other name and the slice holds the character
+   * after it; else -1 (the name may still match character by character through a {@link Cursor}).
+   * Names with a CR or surrogate never match here, as the tokeniser normalizes those first.
+   */
+  int soleNameAt(char[] in, int start, int n) {
+    if (start >= n) {
+      return -1;
+    }
+    char first = Chars.fold(in[start]);
+    if (first >= 128 || folded.length >= Byte.MAX_VALUE || firstTo[first] - firstFrom[first] != 1) {
+      return -1;
+    }
+    int k = firstFrom[first];
+    char[] only = folded[k];
+    if (start + only.length >= n) {
+      return -1;
+    }
+    for (int j = 1; j < only.length; j++) {
+      char c = in[start + j];
+      if (c != only[j] && (c == '\r' || Character.isSurrogate(c) || Chars.fold(c) != only[j])) {
+        return -1;
+      }
+    }
+    return k;
+  }
+
+  /** The tag at {@code index} of {@link #soleNameAt}. */
+  DeclaredTag tag(int index) {
+    return tags[index];
+  }
+
+  /** The length of the name at {@code index} of {@link #soleNameAt}. */
+  int length(int index) {
+    return folded[index].length;
+  }
+
   /** The tag declared under {@code name} ignoring case, or null. */
   DeclaredTag find(String name) {
     Cursor cursor = new Cursor();
@@ -82,6 +120,13 @@ final class TagNames {
       lo = 0;
       hi = count;
       length = 0;
+    }
+
+    /** Positions the cursor after the whole name at {@code index} of {@link #soleNameAt}. */
+    void select(int index) {
+      lo = index;
+      hi = index + 1;
+      length = folded[index].length;
     }
 
     /** The number of characters matched. */

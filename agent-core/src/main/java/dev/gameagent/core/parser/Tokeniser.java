@@ -11,8 +11,8 @@ import java.util.Arrays;
  * its decision is read by fast paths ({@code readText}) that leave anything unusual to the
  * character states, handing over exactly where they stopped. A character that ends a would-be tag
  * or entity is re-read by the state it falls back to, never the characters before it; only a tag's
- * attributes, or a few letters of an entity, that a fast path gave up on are read a second time,
- * so every character is examined at most twice.
+ * attributes, the letters of a name not matched whole, or a few letters of an entity, that a fast
+ * path gave up on are read a second time, so every character is examined at most twice.
  *
  * <p>What is held at any time is bounded: a tag or entity name of at most {@value #NAME_LIMIT}
  * UTF-16 units after its {@code <}, {@code </} or {@code &}, a structural tag of at most
@@ -51,6 +51,7 @@ final class Tokeniser {
   }
 
   private final TagAssembler out;
+  private final TagNames names;
 
   /** The slice of input being read; grows up to {@link #SLICE} with the chunks. */
   private char[] input = new char[64];
@@ -88,6 +89,7 @@ final class Tokeniser {
   private int referenceValue;
 
   Tokeniser(TagNames names, TagAssembler out) {
+    this.names = names;
     this.name = names.new Cursor();
     this.out = out;
   }
@@ -289,12 +291,20 @@ final class Tokeniser {
       i++;
     }
     int nameStart = i;
-    name.reset();
     int nameEnd = Math.min(n, nameStart + NAME_LIMIT);
-    i = name.advance(in, i, nameEnd);
+    DeclaredTag tag;
+    int sole = names.soleNameAt(in, nameStart, nameEnd);
+    if (sole >= 0) { // the usual case: the whole name, read without the cursor
+      tag = names.tag(sole);
+      i = nameStart + names.length(sole);
+      name.select(sole); // as if typed, for the states should the tag be held
+    } else {
+      name.reset();
+      i = name.advance(in, i, nameEnd);
+      tag = i < nameEnd ? name.matched() : null;
+    }
     if (i < nameEnd) {
       char c = in[i];
-      DeclaredTag tag = name.matched();
       if (tag == null) {
         if (c != '\r' && !Character.isSurrogate(c)) {
           out.text(in, lt, i); // not markup: the character that ended it is read as text
@@ -384,11 +394,7 @@ final class Tokeniser {
       if (i >= limit) {
         return -1;
       }
-      attributeName.clear();
-      attributeName.append(in, nameStart, nameEnd);
-      attributeValue.clear();
-      attributeValue.append(in, valueStart, i);
-      attributes.add(attributeName, attributeValue);
+      attributes.add(in, nameStart, nameEnd, in, valueStart, i);
       i++;
     }
   }
@@ -633,7 +639,7 @@ final class Tokeniser {
   }
 
   private void commitAttribute() {
-    attributes.add(attributeName, attributeValue);
+    attributes.add(attributeName.array(), 0, attributeName.length(), attributeValue.array(), 0, attributeValue.length());
     attributePending = false;
   }
 

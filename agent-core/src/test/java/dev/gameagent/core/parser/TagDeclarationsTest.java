@@ -29,8 +29,8 @@ class TagDeclarationsTest {
     TagNames withTools = TagDeclarations.names(List.of(emotion("sad")), List.of("open_door"));
 
     assertThat(sad).isNotSameAs(happy);
-    assertThat(sad.find("emotion").allowedValue("sad")).isEqualTo("sad");
-    assertThat(sad.find("emotion").allowedValue("happy")).isNull();
+    assertThat(allowedValue(sad.find("emotion"), "sad")).isEqualTo("sad");
+    assertThat(allowedValue(sad.find("emotion"), "happy")).isNull();
     assertThat(sad.find("tool_call")).isNull();
     assertThat(withTools.find("tool_call").tool("OPEN_DOOR")).isEqualTo("open_door");
   }
@@ -49,7 +49,15 @@ class TagDeclarationsTest {
     DeclaredTag upper = TagDeclarations.names(
         List.of(new OutputTag("action", "", List.of(), upperFirst, true)), List.of()).find("action");
 
-    assertThat(lower.attributeName(lower.attribute("Name"))).isEqualTo("name");
-    assertThat(upper.attributeName(upper.attribute("Name"))).isEqualTo("NAME");
+    assertThat(lower.attributeName(attribute(lower, "Name"))).isEqualTo("name");
+    assertThat(upper.attributeName(attribute(upper, "Name"))).isEqualTo("NAME");
+  }
+
+  private static String allowedValue(DeclaredTag tag, String content) {
+    return tag.allowedValue(content.toCharArray(), 0, content.length());
+  }
+
+  private static int attribute(DeclaredTag tag, String name) {
+    return tag.attribute(name.toCharArray(), 0, name.length());
   }
 }

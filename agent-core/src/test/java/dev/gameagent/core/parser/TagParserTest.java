@@ -129,6 +129,17 @@ class TagParserTest {
   }
 
   @Test
+  void namesSharingALetterOrAPrefixAreToldApart() {
+    // "say" and "speech" share their first letter, "act" is a prefix of "action": both are matched
+    // character by character, while "emotion", the only name starting with its letter, is matched whole
+    ParserHarness shared = new ParserHarness(List.of(OutputTag.text("act", ""), OutputTag.text("action", ""),
+        OutputTag.text("say", ""), OutputTag.text("speech", ""), OutputTag.text("emotion", "")), null, List.of(), "t-1");
+    shared.assertParses("<act>a</act><ACTION>b</action><actions>c<say>d</say><sp>e<speech>f<emotio>g<emotion>h</emotion>",
+        "<act#0> \"a\" </act#0> <action#1> \"b\" </action#1> <say#2> \"d\" </say#2> <speech#3> \"f<emotio>g\" </speech#3>"
+            + " <emotion#4> \"h\" </emotion#4>");
+  }
+
+  @Test
   void quotesAndAmpersandsInTextAreLiteral() {
     parser.assertParses("<speech>He said \"hi\" & 'bye' = > </speech>",
         "<speech#0> \"He said \\\"hi\\\" & 'bye' = >\" </speech#0>");
