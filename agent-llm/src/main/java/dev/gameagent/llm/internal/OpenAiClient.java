@@ -81,6 +81,7 @@ final class OpenAiClient implements LlmClient, AutoCloseable {
         .writeTimeout(config.connectTimeout())
         // A POST is billed: never resend it behind the caller's back.
         .retryOnConnectionFailure(false)
+        .addInterceptor(new EventStreamInterceptor())
         .build();
     this.events = EventSources.createFactory(http);
     this.timer = Threads.scheduler("gameagent-llm-timer", 1);
