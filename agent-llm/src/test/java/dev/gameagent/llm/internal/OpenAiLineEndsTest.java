@@ -89,6 +89,34 @@ class OpenAiLineEndsTest {
   }
 
   @Test
+  void gzippedBareCrStreamIsTranslatedAfterDecoding() throws Exception {
+    // Compressed bytes hold CRs of their own: line ends must be read after OkHttp's gunzip.
+    okio.Buffer gzipped = new okio.Buffer();
+    try (okio.BufferedSink gzip = okio.Okio.buffer(new okio.GzipSink(gzipped))) {
+      for (int i = 0; i < 50; i++) {
+        gzip.writeUtf8("data: " + content("<speech>" + i + "\n</speech>") + "\r\r");
+      }
+      gzip.writeUtf8("data: " + finish("stop") + "\r\rdata: [DONE]\r\r");
+    }
+    server.enqueue(new mockwebserver3.MockResponse.Builder()
+        .setHeader("Content-Type", "text/event-stream")
+        .setHeader("Content-Encoding", "gzip")
+        .body(gzipped)
+        .build());
+    RecordingHandler h = new RecordingHandler();
+    calls.add(client.stream(request(), h));
+    await().atMost(TURN).until(h::hasTerminal);
+
+    assertThat(h.awaitComplete()).isEqualTo(new LlmCompletion("stop", null));
+    StringBuilder expected = new StringBuilder();
+    for (int i = 0; i < 50; i++) {
+      expected.append("<speech>").append(i).append("\n</speech>");
+    }
+    assertThat(h.text()).isEqualTo(expected.toString());
+    awaitIdle(client);
+  }
+
+  @Test
   void crLfSplitBetweenCrAndLfAddsNoBlankLine() {
     // A JSON chunk over three data lines: an extra blank line would cut it into malformed events.
     String[] lines = {"{\"choices\":[{\"index\":0,", "\"delta\":{\"content\":\"<speech>Whole</speech>\"},",
