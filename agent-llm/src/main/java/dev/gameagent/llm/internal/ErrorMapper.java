@@ -161,10 +161,15 @@ final class ErrorMapper {
    */
   LlmException forIo(IOException e, Duration idleTimeout) {
     if (e instanceof InterruptedIOException) {
-      return new LlmTimeoutException("the provider sent nothing for " + idleTimeout.toMillis() + " ms", e);
+      return silentFor(idleTimeout, e);
     }
     String why = e.getMessage() == null ? "" : ": " + clean(e.getMessage());
     return new ServerErrorException("the connection to the provider failed (" + e.getClass().getSimpleName() + why + ")", 0, e);
+  }
+
+  /** A stream that went quiet for {@code idleTimeout}; {@code cause} may be null. */
+  LlmTimeoutException silentFor(Duration idleTimeout, Throwable cause) {
+    return new LlmTimeoutException("the provider sent nothing for " + idleTimeout.toMillis() + " ms", cause);
   }
 
   /** The provider's message in a JSON or text body, flattened, scrubbed and truncated; "" when none. */

@@ -39,6 +39,7 @@ final class OpenAiCall extends GuardedCall {
   // Written under the lock; volatile so that cancel() can close them before taking it.
   private volatile EventSource source;
   private volatile Future<?> deadline;
+  private volatile Future<?> idleCheck;
   private volatile Future<?> retryTimer;
   private Attempt current;
   private int retriesDone;
@@ -77,6 +78,10 @@ final class OpenAiCall extends GuardedCall {
     if (r != null) {
       r.cancel(false);
     }
+    Future<?> i = idleCheck;
+    if (i != null) {
+      i.cancel(false);
+    }
     client.active.remove(this);
   }
 
@@ -108,6 +113,41 @@ final class OpenAiCall extends GuardedCall {
           + client.config.firstTokenTimeout().toMillis() + " ms"), null);
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * Checks that {@code attempt} delivered an event within the idle timeout, the way the socket read
+   * timeout checks for bytes. It also catches a reader that stopped reading (as okhttp-sse did on a
+   * stream ending in a bare CR, see {@link LineFeedSource}) and a stream of keep-alive comments
+   * alone. Never waits for the lock: a callback in progress means the stream is moving.
+   */
+  private void onIdleCheck(Attempt attempt) {
+    if (!lock.tryLock()) {
+      watchIdle(attempt, client.config.idleTimeout().toNanos());
+      return;
+    }
+    try {
+      if (attempt.stale()) {
+        return;
+      }
+      long idle = client.config.idleTimeout().toNanos();
+      long quiet = System.nanoTime() - attempt.lastEvent;
+      if (quiet < idle) {
+        watchIdle(attempt, idle - quiet);
+        return;
+      }
+      fail(attempt, client.errors.silentFor(client.config.idleTimeout(), null), null);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void watchIdle(Attempt attempt, long nanos) {
+    try {
+      idleCheck = client.timer.schedule(() -> onIdleCheck(attempt), nanos, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException closing) {
+      // The timer shut down with the client; the stream ends with it.
     }
   }
 
@@ -164,6 +204,8 @@ final class OpenAiCall extends GuardedCall {
     Usage usage;
     /** Closes a stream that stays open after {@code [DONE]}; dropped once the stream ends by itself. */
     Future<?> afterDone;
+    /** {@link System#nanoTime()} when the last event was handled, once the first token arrived. */
+    long lastEvent;
 
     private boolean stale() {
       return this != current || over || !isOpen();
@@ -218,16 +260,24 @@ final class OpenAiCall extends GuardedCall {
       } catch (RejectedExecutionException closing) {
         // The timer shut down with the client; the stream ends with it.
       } finally {
+        // After the callbacks: a slow handler is not a silent provider.
+        lastEvent = System.nanoTime();
         lock.unlock();
       }
     }
 
+    /** Swaps the first-token deadline for the idle check between events. */
     private void firstToken() {
       if (!sawToken) {
         sawToken = true;
         Future<?> d = deadline;
         if (d != null) {
           d.cancel(false);
+        }
+        Duration idle = client.config.idleTimeout();
+        if (!idle.isZero()) {
+          lastEvent = System.nanoTime();
+          watchIdle(this, idle.toNanos());
         }
       }
     }

@@ -34,8 +34,10 @@ import org.slf4j.LoggerFactory;
  * <p>One instance owns one {@link OkHttpClient} whose dispatcher admits
  * {@link LlmConfig#maxConcurrentStreams()} concurrent calls in total and per host (OkHttp's default of
  * 5 per host would queue the sixth NPC), a connection pool of the same size, one daemon timer for
- * first-token deadlines and retries, and daemon I/O threads. The read timeout is the idle guard;
- * connection failures are never retried silently. Thread-safe; {@link #close()} cancels every call
+ * first-token deadlines, idle checks and retries, and daemon I/O threads. The idle timeout is both the
+ * socket read timeout and, once the answer started, the longest wait for an event (see
+ * {@link OpenAiCall}); connection failures are never retried silently. Event-stream bodies reach
+ * okhttp-sse through {@link EventStreamInterceptor}. Thread-safe; {@link #close()} cancels every call
  * in flight and releases the threads.
  *
  * <p>Callbacks arrive on the I/O threads and the timer, never on the thread that calls
@@ -81,6 +83,7 @@ final class OpenAiClient implements LlmClient, AutoCloseable {
         .writeTimeout(config.connectTimeout())
         // A POST is billed: never resend it behind the caller's back.
         .retryOnConnectionFailure(false)
+        .addInterceptor(new EventStreamInterceptor())
         .build();
     this.events = EventSources.createFactory(http);
     this.timer = Threads.scheduler("gameagent-llm-timer", 1);

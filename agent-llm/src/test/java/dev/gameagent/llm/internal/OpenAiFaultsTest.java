@@ -236,6 +236,54 @@ class OpenAiFaultsTest {
   }
 
   @Test
+  void keepAlivesAloneAfterTheFirstTokenHitTheIdleTimeout() throws Exception {
+    SseBody b = body().data(content("<speech>Hm")).keepAliveUntilClosed();
+    server.enqueue(b.response());
+
+    RecordingHandler h = stream(config(server).firstTokenTimeout(Duration.ZERO).idleTimeout(Duration.ofMillis(500)).build());
+    LlmException e = h.awaitError();
+
+    assertThat(e).isInstanceOf(LlmTimeoutException.class).hasMessageContaining("sent nothing for 500 ms");
+    assertThat(h.text()).isEqualTo("<speech>Hm");
+    assertThat(b.clientClosed.await(30, TimeUnit.SECONDS)).as("the stream was closed").isTrue();
+    assertThat(server.getRequestCount()).isEqualTo(1);
+  }
+
+  @Test
+  void aHandlerSlowerThanTheIdleTimeoutIsNotTimedOut() {
+    server.enqueue(body().data(content("<speech>Slow"), content(" but sure</speech>"), finish("stop"), "[DONE]").response());
+    OpenAiClient client = OpenAiTestSupport.client(config(server).firstTokenTimeout(Duration.ZERO).idleTimeout(Duration.ofMillis(200)).build());
+    clients.add(client);
+    RecordingHandler recorder = new RecordingHandler();
+    java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+    client.stream(request(), new dev.gameagent.core.llm.LlmStreamHandler() {
+      @Override
+      public void onText(String delta) {
+        try {
+          // The game is busy for five idle timeouts while the provider has sent everything.
+          never.await(1, TimeUnit.SECONDS);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+        }
+        recorder.onText(delta);
+      }
+
+      @Override
+      public void onComplete(LlmCompletion completion) {
+        recorder.onComplete(completion);
+      }
+
+      @Override
+      public void onError(LlmException error) {
+        recorder.onError(error);
+      }
+    });
+
+    assertThat(recorder.awaitComplete().finishReason()).isEqualTo("stop");
+    assertThat(recorder.text()).isEqualTo("<speech>Slow but sure</speech>");
+  }
+
+  @Test
   void disconnectMidBodyAfterATokenFailsWithoutRetry() {
     server.enqueue(body().data(content("<speech>Half")).disconnect().response());
     server.enqueue(ok("<speech>never</speech>").response());
