@@ -27,33 +27,26 @@ class BadFrameCloseTest extends EndToEndTest {
 
   @Test
   void aFrameAnnouncedOverTheLimitIsClosedWith1009WhileItsPayloadIsStillComing() throws Exception {
-    start(new SilentLlm(), b -> b.maxMessageBytes(LIMIT));
-    try (RawWebSocket raw = started()) {
-      raw.sendHead(FIN | RawWebSocket.TEXT, true, STILL_WRITING + CHUNK);
-      raw.sendRaw(new byte[CHUNK]);
-      assertCloseCode(raw, 1009);
-      finishWriting(raw, STILL_WRITING);
-    }
+    assertClosedWhileThePayloadIsStillComing(FIN | RawWebSocket.TEXT, true, 1009);
   }
 
   @Test
   void anUnmaskedFrameIsClosedWith1002WhileItsPayloadIsStillComing() throws Exception {
-    start(new SilentLlm(), b -> b.maxMessageBytes(LIMIT));
-    try (RawWebSocket raw = started()) {
-      raw.sendHead(FIN | RawWebSocket.TEXT, false, STILL_WRITING + CHUNK);
-      raw.sendRaw(new byte[CHUNK]);
-      assertCloseCode(raw, 1002);
-      finishWriting(raw, STILL_WRITING);
-    }
+    assertClosedWhileThePayloadIsStillComing(FIN | RawWebSocket.TEXT, false, 1002);
   }
 
   @Test
   void reservedBitsAreClosedWith1002WhileThePayloadIsStillComing() throws Exception {
+    assertClosedWhileThePayloadIsStillComing(FIN | RSV2 | RawWebSocket.TEXT, true, 1002);
+  }
+
+  /** A frame announcing more than the limit, with the given first byte and masking, a chunk of it, then the rest. */
+  private void assertClosedWhileThePayloadIsStillComing(int firstByte, boolean masked, int code) throws Exception {
     start(new SilentLlm(), b -> b.maxMessageBytes(LIMIT));
     try (RawWebSocket raw = started()) {
-      raw.sendHead(FIN | RSV2 | RawWebSocket.TEXT, true, STILL_WRITING + CHUNK);
+      raw.sendHead(firstByte, masked, STILL_WRITING + CHUNK);
       raw.sendRaw(new byte[CHUNK]);
-      assertCloseCode(raw, 1002);
+      assertCloseCode(raw, code);
       finishWriting(raw, STILL_WRITING);
     }
   }
