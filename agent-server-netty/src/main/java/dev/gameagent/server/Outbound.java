@@ -2,7 +2,6 @@ package dev.gameagent.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.util.concurrent.CompletableFuture;
@@ -99,7 +98,8 @@ final class Outbound {
   /**
    * Queues a close frame after everything sent so far; the first call wins. Messages sent after it
    * are dropped. The socket is closed when the client answers with its close frame (Netty's protocol
-   * handler does that), or after a grace period. Not at once: a client still sending would have its
+   * handler does that), or after a grace period (always, when closing over a bad frame: what the
+   * client sends after it, its close frame too, is then dropped unread). Not at once: a client still sending would have its
    * messages arrive at a closed socket, whose reset can destroy the close frame, and its code, before
    * the client has read it.
    */
@@ -116,17 +116,6 @@ final class Outbound {
         channel.close();
       }, CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
     }, null));
-  }
-
-  /**
-   * As {@link #close}, but the close frame goes out ahead of anything still queued: for a failure
-   * after which Netty closes the channel itself as soon as the current handler returns, so that a
-   * queued close frame would never be written. Event loop only.
-   */
-  void closeAtOnce(int code, String reason) {
-    if (closing.compareAndSet(false, true) && channel.isActive()) {
-      channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
-    }
   }
 
   boolean isClosing() {

@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Builds each connection's pipeline and nothing else:
- * idle timers -> HTTP codec -> aggregator -> {@link HttpRequestHandler} (health, 404, auth)
- * -> [permessage-deflate] -> WebSocket protocol handler ({@code /ws}) -> frame aggregator
- * -> {@link WebSocketFrameHandler}.
+ * idle timers -> {@link InboundDiscard} -> HTTP codec -> aggregator -> {@link HttpRequestHandler} (health, 404, auth)
+ * -> [permessage-deflate] -> {@link ClientFaultCatcher} -> WebSocket protocol handler ({@code /ws})
+ * -> frame aggregator -> {@link WebSocketFrameHandler}.
  */
 final class ServerInitializer extends ChannelInitializer<SocketChannel> {
   /** Handshake requests are small; anything bigger is not one. */
@@ -28,6 +28,7 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
   private final ConnectionGroup connections;
   private final TokenCheck tokenCheck;
   private final WebSocketServerProtocolConfig webSocketConfig;
+  private final ClientFaultCatcher faultCatcher;
 
   ServerInitializer(ServerContext server, ConnectionGroup connections) {
     this.server = server;
@@ -42,8 +43,12 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
             .maxFramePayloadLength(config.maxMessageBytes())
             .allowExtensions(config.compression())
             .withUTF8Validator(false)
+            // The server closes for a bad frame itself (ClientFaultCatcher), reading on until the
+            // close handshake is done, rather than closing the socket under a client still writing.
+            .closeOnProtocolViolation(false)
             .build())
         .build();
+    this.faultCatcher = new ClientFaultCatcher(config.maxMessageBytes());
   }
 
   @Override
@@ -53,14 +58,17 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     p.addLast(new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
     // Reader idle only: the pings are on a fixed schedule (see WebSocketFrameHandler).
     p.addLast(new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+    InboundDiscard discard = new InboundDiscard();
+    p.addLast(discard);
     p.addLast(new HttpServerCodec());
     p.addLast(new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
     p.addLast(new HttpRequestHandler(tokenCheck, server::healthJson));
     if (config.compression()) {
       p.addLast(new WebSocketServerCompressionHandler(config.maxMessageBytes()));
     }
+    p.addLast(faultCatcher);
     p.addLast(new WebSocketServerProtocolHandler(webSocketConfig));
     p.addLast(new WebSocketFrameAggregator(config.maxMessageBytes()));
-    p.addLast(new WebSocketFrameHandler(server, connections));
+    p.addLast(new WebSocketFrameHandler(server, connections, discard));
   }
 }

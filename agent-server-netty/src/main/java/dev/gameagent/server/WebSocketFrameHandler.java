@@ -3,9 +3,6 @@ package dev.gameagent.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.CorruptedFrameException;
-import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
@@ -37,14 +34,16 @@ import org.slf4j.LoggerFactory;
  * interval, whatever else is being written, so that a client that only listens still answers with
  * pongs; close when nothing was read for the idle timeout), closes a connection that has not completed its
  * WebSocket handshake within the handshake timeout of connecting (Netty's own timeout only starts
- * once the whole upgrade request has arrived), a message over the size limit with 1009 and a client
- * that stays unwritable too long. Runs on the event loop; one instance per channel.
+ * once the whole upgrade request has arrived), a message over the size limit with 1009, a frame that
+ * breaks the WebSocket protocol with 1002 (see {@link ClientFault}) and a client that stays
+ * unwritable too long. Runs on the event loop; one instance per channel.
  */
 final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
   private static final Logger log = LoggerFactory.getLogger(WebSocketFrameHandler.class);
 
   private final ServerContext server;
   private final ConnectionGroup connections;
+  private final InboundDiscard discard;
   private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
       .onMalformedInput(CodingErrorAction.REPORT)
       .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -55,9 +54,10 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
   /** Frames that arrived while the session was being restored from its logs; null otherwise. */
   private List<WebSocketFrame> held;
 
-  WebSocketFrameHandler(ServerContext server, ConnectionGroup connections) {
+  WebSocketFrameHandler(ServerContext server, ConnectionGroup connections, InboundDiscard discard) {
     this.server = server;
     this.connections = connections;
+    this.discard = discard;
   }
 
   @Override
@@ -85,6 +85,8 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
       long interval = server.config().pingInterval().toMillis();
       pings = ctx.executor().scheduleAtFixedRate(() -> ping(ctx), interval, interval, TimeUnit.MILLISECONDS);
       open(ctx, HttpRequestHandler.sessionIdOf(handshake.requestUri()));
+    } else if (evt instanceof ClientFault fault) {
+      close(ctx, fault);
     } else if (evt instanceof IdleStateEvent idle) {
       if (idle.state() == IdleState.READER_IDLE) {
         log.atInfo().addKeyValue("session", connection == null ? null : connection.sessionId())
@@ -235,42 +237,12 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     super.channelInactive(ctx);
   }
 
-  /**
-   * Whether the client's message is over the size limit: too long as sent, or, compressed, once
-   * inflated (the inflater stops at the limit with its own exception).
-   */
-  private static boolean tooBig(Throwable cause) {
-    if (cause instanceof TooLongFrameException) {
-      return true;
-    }
-    String message = cause.getMessage();
-    return message != null && (cause instanceof CorruptedFrameException && message.contains("Max frame length")
-        || cause instanceof DecompressionException && message.contains("maximum size"));
-  }
-
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (tooBig(cause)) {
-      log.atInfo().addKeyValue("session", connection == null ? null : connection.sessionId())
-          .addKeyValue("event", "message_too_big").log("message over {} bytes; closing with 1009",
-              server.config().maxMessageBytes());
-      String reason = "message over " + server.config().maxMessageBytes() + " bytes";
-      if (connection != null && cause instanceof DecompressionException) {
-        // Raised before the WebSocket protocol handler, which closes the channel right after.
-        connection.outbound().closeAtOnce(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), reason);
-      } else if (connection != null) {
-        connection.outbound().close(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), reason);
-      } else {
-        ctx.close();
-      }
-    } else if (cause instanceof CorruptedFrameException || cause instanceof DecompressionException) {
-      // The client broke the WebSocket protocol (an unmasked frame, reserved bits; Netty has already
-      // answered with close code 1002) or sent data that does not inflate. The client's fault, not
-      // the server's: no stack trace.
-      log.atInfo().addKeyValue("session", connection == null ? null : connection.sessionId())
-          .addKeyValue("remote", ctx.channel().remoteAddress()).addKeyValue("event", "protocol_violation")
-          .log("WebSocket protocol violation; closing: {}", cause.getMessage());
-      ctx.close();
+    // A message joined from fragments over the limit is reported here, by the frame aggregator.
+    ClientFault fault = ClientFault.of(cause, server.config().maxMessageBytes());
+    if (fault != null) {
+      close(ctx, fault);
     } else if (cause instanceof IOException) {
       log.atDebug().addKeyValue("remote", ctx.channel().remoteAddress()).log("connection error: {}", cause.toString());
       ctx.close();
@@ -279,5 +251,28 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
           .log("unexpected error on a connection; closing");
       ctx.close();
     }
+  }
+
+  /**
+   * Closes for a bad frame with its code, through {@link Outbound#close}: the socket stays open, and
+   * what the client still sends is read and dropped unparsed, until the client closes its end or the
+   * grace period ends, so that a client still writing its message does not meet a closed socket. The
+   * client's fault, not the server's: no stack trace.
+   */
+  private void close(ChannelHandlerContext ctx, ClientFault fault) {
+    discard.start();
+    if (connection == null) {
+      ctx.close();
+      return;
+    }
+    if (connection.outbound().isClosing()) {
+      return;
+    }
+    boolean tooBig = fault.code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code();
+    log.atInfo().addKeyValue("session", connection.sessionId()).addKeyValue("remote", ctx.channel().remoteAddress())
+        .addKeyValue("event", tooBig ? "message_too_big" : "protocol_violation")
+        .log(tooBig ? "{}; closing with {}" : "WebSocket protocol violation; closing: {} ({})", fault.reason(),
+            fault.code());
+    connection.outbound().close(fault.code(), fault.reason());
   }
 }

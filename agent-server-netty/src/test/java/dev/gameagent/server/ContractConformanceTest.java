@@ -182,7 +182,10 @@ class ContractConformanceTest extends EndToEndTest {
     JsonNode mira = interact(c, "mira", "Weather?");
     answer(c, mira, Map.of("name", "Mira"));
     c.nextOfType("agent_turn_finished");
-    assertThat(llm.requests().get(1).messages().toString()).contains("Thunder rolls.");
+    finishedTurn(c, "Hear that?", "Aye.");
+    // Each named agent's next prompt: Mira's first turn, and Brom's turn after the one it was streaming.
+    assertThat(llm.requests().get(1).messages().toString()).contains("Weather?").contains("Thunder rolls.");
+    assertThat(llm.requests().get(2).messages().toString()).contains("Hear that?").contains("Thunder rolls.");
   }
 
   @Test

@@ -7,8 +7,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.zip.Deflater;
 
 /**
  * A bare WebSocket client over a socket, for frames a well-behaved library will not send: invalid
@@ -74,6 +76,16 @@ final class RawWebSocket implements AutoCloseable {
     return head.toString(StandardCharsets.US_ASCII).split("\r\n")[0];
   }
 
+  /** A message as permessage-deflate sends it: raw deflate, sync-flushed, without the trailing 00 00 ff ff. */
+  static byte[] deflate(byte[] message) {
+    Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+    deflater.setInput(message);
+    byte[] out = new byte[message.length + 64];
+    int n = deflater.deflate(out, 0, out.length, Deflater.SYNC_FLUSH);
+    deflater.end();
+    return Arrays.copyOf(out, n - 4);
+  }
+
   /** Sends one masked frame. */
   void sendFrame(int opcode, boolean fin, byte[] payload) throws IOException {
     sendFrame(opcode, fin, false, payload);
@@ -81,28 +93,46 @@ final class RawWebSocket implements AutoCloseable {
 
   /** Sends one masked frame; {@code rsv1} marks a permessage-deflate compressed message. */
   void sendFrame(int opcode, boolean fin, boolean rsv1, byte[] payload) throws IOException {
-    ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-    frame.write((fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode);
-    if (payload.length < 126) {
-      frame.write(0x80 | payload.length);
-    } else if (payload.length < 65536) {
-      frame.write(0x80 | 126);
-      frame.write(payload.length >>> 8);
-      frame.write(payload.length & 0xff);
+    byte[] head = head((fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode, true, payload.length);
+    byte[] frame = Arrays.copyOf(head, head.length + payload.length);
+    int key = head.length - 4;
+    for (int i = 0; i < payload.length; i++) {
+      frame[head.length + i] = (byte) (payload[i] ^ head[key + (i & 3)]);
+    }
+    sendRaw(frame);
+  }
+
+  /**
+   * Sends only the head of a frame (first byte as given: FIN, reserved bits, opcode), announcing a
+   * payload of {@code length} bytes, with a masking key when {@code masked}; the payload is then the
+   * caller's to write, e.g. a bit at a time with {@link #sendRaw}.
+   */
+  void sendHead(int firstByte, boolean masked, long length) throws IOException {
+    sendRaw(head(firstByte, masked, length));
+  }
+
+  private static byte[] head(int firstByte, boolean masked, long length) {
+    ByteArrayOutputStream head = new ByteArrayOutputStream(14);
+    head.write(firstByte);
+    int mask = masked ? 0x80 : 0;
+    if (length < 126) {
+      head.write(mask | (int) length);
+    } else if (length < 65536) {
+      head.write(mask | 126);
+      head.write((int) (length >>> 8));
+      head.write((int) (length & 0xff));
     } else {
-      frame.write(0x80 | 127);
+      head.write(mask | 127);
       for (int shift = 56; shift >= 0; shift -= 8) {
-        frame.write((int) ((long) payload.length >>> shift) & 0xff);
+        head.write((int) (length >>> shift) & 0xff);
       }
     }
-    byte[] mask = new byte[4];
-    ThreadLocalRandom.current().nextBytes(mask);
-    frame.write(mask);
-    for (int i = 0; i < payload.length; i++) {
-      frame.write(payload[i] ^ mask[i & 3]);
+    if (masked) {
+      byte[] key = new byte[4];
+      ThreadLocalRandom.current().nextBytes(key);
+      head.writeBytes(key);
     }
-    out.write(frame.toByteArray());
-    out.flush();
+    return head.toByteArray();
   }
 
   /** Writes bytes as they are, e.g. a frame that breaks the protocol. */
@@ -137,6 +167,16 @@ final class RawWebSocket implements AutoCloseable {
       if (f.opcode() == TEXT || f.opcode() == CLOSE) {
         return f;
       }
+    }
+  }
+
+  /**
+   * Reads and drops whatever the server still sends until it closes the connection in order (end of
+   * stream); a reset fails with its {@code SocketException}.
+   */
+  void readToEnd() throws IOException {
+    while (in.read() >= 0) {
+      // Frames after the close frame, if any, do not matter here.
     }
   }
 

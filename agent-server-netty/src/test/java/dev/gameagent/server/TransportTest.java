@@ -204,21 +204,11 @@ class TransportTest extends EndToEndTest {
       raw.readText();
       // Small on the wire, 10 KB once inflated.
       byte[] ping = ("{\"type\":\"ping\",\"id\":\"" + "x".repeat(10_000) + "\"}").getBytes(StandardCharsets.UTF_8);
-      raw.sendFrame(RawWebSocket.TEXT, true, true, deflate(ping));
+      raw.sendFrame(RawWebSocket.TEXT, true, true, RawWebSocket.deflate(ping));
       RawWebSocket.Frame close = raw.readText();
       assertThat(close.opcode()).isEqualTo(RawWebSocket.CLOSE);
       assertThat(close.closeCode()).isEqualTo(1009);
     }
-  }
-
-  /** permessage-deflate: raw deflate, sync-flushed, without the trailing 00 00 ff ff. */
-  private static byte[] deflate(byte[] message) {
-    java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true);
-    deflater.setInput(message);
-    byte[] out = new byte[message.length + 64];
-    int n = deflater.deflate(out, 0, out.length, java.util.zip.Deflater.SYNC_FLUSH);
-    deflater.end();
-    return java.util.Arrays.copyOf(out, n - 4);
   }
 
   @Test
