@@ -29,7 +29,10 @@ final class ChaosPlayer {
   static final Map<String, Object> SPEC = Map.of("name", "Brom", "role", "town guard",
       "tools", List.of(Map.of("name", "check_inventory", "description", "Look up an item",
           "parameters", Map.of("type", "object", "properties", Map.of("item", Map.of("type", "string"))))));
-  /** Messages that are wrong in every way a game script gets them wrong; each must get an {@code error}. */
+  /**
+   * Messages that are wrong in every way a game script gets them wrong; each must get an {@code error}
+   * whatever the session's state (a number is read as text, so {@code "tag":5} would not do).
+   */
   static final List<String> MALFORMED = List.of(
       "{", "", "[]", "\"ping\"", "null", "42", "{\"type\":null}", "{\"type\":42}", "{\"type\":\"no_such_type\"}",
       "{\"no_type\":true}", "{\"type\":\"interaction_event\"}",
@@ -45,7 +48,7 @@ final class ChaosPlayer {
       "{\"type\":\"agent_state_snapshot\",\"agent_id\":\"a0\",\"state\":{\"name\":42,\"output_tags\":\"speech\"}}",
       "{\"type\":\"agent_turn_result\",\"agent_id\":\"a0\",\"turn_id\":7,\"tags\":\"x\"}",
       "{\"type\":\"agent_turn_result\",\"agent_id\":\"a0\",\"turn_id\":\"t-1\"}",
-      "{\"type\":\"agent_turn_result\",\"agent_id\":\"a0\",\"turn_id\":\"t-1\",\"tags\":[{\"tag\":5}]}",
+      "{\"type\":\"agent_turn_result\",\"agent_id\":\"a0\",\"turn_id\":\"t-1\",\"tags\":[{\"tag\":true}]}",
       "{\"type\":\"tool_results\",\"agent_id\":\"a0\",\"turn_id\":\"t-1\",\"results\":{}}",
       "{\"type\":\"tool_results\",\"agent_id\":\"a0\",\"turn_id\":\"t-1\",\"results\":[{\"output\":1}]}",
       "{\"type\":\"cancel_turn\",\"agent_id\":[\"a0\"]}", "{\"type\":\"reset_agent\"}",

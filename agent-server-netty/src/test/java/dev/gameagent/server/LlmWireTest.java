@@ -92,8 +92,9 @@ class LlmWireTest extends EndToEndTest {
   }
 
   @Test
-  void aModelStreamKeptOpenByKeepAliveCommentsAloneEndsAtTheStreamIdleTimeout() throws Exception {
-    // Comments reset the adapter's read timeout but carry no token: only the server's setting ends the turn.
+  void aModelStreamKeptOpenByKeepAliveCommentsAloneEndsAtTheAdaptersIdleTimeout() throws Exception {
+    // Comments reset the socket's read timeout but are no event: once the answer started, the
+    // adapter's idle timeout (1 s) ends the turn, before the server's stream idle timeout (3 s).
     try (OpenAiMock chatty = new OpenAiMock(b -> b.idleTimeout(Duration.ofSeconds(1)))) {
       start(chatty.client, b -> b.streamIdleTimeout(Duration.ofSeconds(3)));
       WsClient c = connect();
@@ -105,7 +106,7 @@ class LlmWireTest extends EndToEndTest {
       JsonNode finished = c.nextOfType("agent_turn_finished");
       assertThat(finished.path("finish_reason").asText()).isEqualTo("error");
       assertThat(finished.path("error").path("code").asText()).isEqualTo("llm_error");
-      assertThat(finished.path("error").path("message").asText()).isEqualTo("the model sent nothing for 3000 ms");
+      assertThat(finished.path("error").path("message").asText()).isEqualTo("the provider sent nothing for 1000 ms");
       assertThat(commentsOnly.awaitClientClosed()).isTrue();
     }
   }
