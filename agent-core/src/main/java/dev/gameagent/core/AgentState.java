@@ -255,14 +255,22 @@ final class AgentState {
     drain();
   }
 
-  void shutdownTurns() {
+  /**
+   * Ends the active turn (reason {@code shutdown}) and drops a queued event. The returned future
+   * completes once every event queued for the listener so far, the terminal event included, was
+   * delivered: another thread may be running the outbox when this returns.
+   */
+  CompletableFuture<Void> shutdownTurns() {
+    CompletableFuture<Void> delivered = new CompletableFuture<>();
     synchronized (lock) {
       if (active != null) {
         interrupt(active, InterruptReason.SHUTDOWN, null, false);
       }
       dropQueued();
+      enqueue(() -> delivered.complete(null));
     }
     drain();
+    return delivered;
   }
 
   /** Appends restored, already logged entries; see {@link GameSession#restoreHistory}. */

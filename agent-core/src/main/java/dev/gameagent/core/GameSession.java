@@ -1,8 +1,11 @@
 package dev.gameagent.core;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -262,14 +265,21 @@ public final class GameSession {
 
   /**
    * Ends every active turn with reason {@code shutdown} and drops queued events. The session starts
-   * no turn afterwards: interaction events are recorded as dropped.
+   * no turn afterwards: interaction events are recorded as dropped. Never blocks.
+   *
+   * @return completes once the listener has been given every event of the turns this ended, their
+   *     terminal events included; it may be later than the return, when another thread (an LLM
+   *     callback, say) is delivering an agent's events. A server closes the game's connection only
+   *     then, or the terminal events would come after the close.
    */
-  public void shutdown() {
+  public CompletionStage<Void> shutdown() {
     shutdown = true;
+    List<CompletableFuture<Void>> delivered = new ArrayList<>();
     for (AgentState agent : agents.values()) {
-      agent.shutdownTurns();
+      delivered.add(agent.shutdownTurns());
     }
     log.info("session shut down session={}", id);
+    return CompletableFuture.allOf(delivered.toArray(CompletableFuture[]::new));
   }
 
   /** Turns waiting for state or streaming in this session. */

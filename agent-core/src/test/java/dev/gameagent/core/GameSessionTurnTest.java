@@ -13,10 +13,13 @@ import dev.gameagent.core.testing.ScriptedLlmClient.Call;
 import dev.gameagent.core.testing.ScriptedLlmClient.Script;
 import dev.gameagent.core.testing.ScriptedStateProvider;
 import dev.gameagent.core.testing.TurnRecorder;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -379,6 +382,37 @@ class GameSessionTurnTest {
     assertThat(f.session.interact("brom", late)).isNull();
     assertThat(f.session.history("brom")).last().isEqualTo(new HistoryEntry.Event(late, HistoryEntry.Disposition.DROPPED));
     assertThat(f.session.activeTurnCount()).isZero();
+  }
+
+  /**
+   * The thread that ends a turn does not always deliver its events: one already delivering the
+   * agent's events (a stream callback here, held in the listener) delivers the rest. Shutdown returns
+   * at once; what it returns completes only once the terminal event is delivered.
+   */
+  @Test
+  void shutdownCompletesOnceTheTerminalEventAnotherThreadDeliversIsDelivered() {
+    TurnRecorder recorder = new TurnRecorder();
+    AtomicBoolean chunkHeld = new AtomicBoolean();
+    AtomicBoolean released = new AtomicBoolean();
+    GameSession session = f.engine.openSession(null, ScriptedStateProvider.answering(BROM), event -> {
+      recorder.onEvent(event);
+      if (event instanceof TurnEvent.TagChunk) {
+        chunkHeld.set(true);
+        await().untilTrue(released);
+      }
+    });
+    f.llm.enqueue(Script.hanging("<speech>Blah"));
+    String turnId = session.interact("brom", f.event("one"));
+    await().untilTrue(chunkHeld);
+
+    CompletableFuture<List<TurnEvent>> deliveredAtCompletion =
+        session.shutdown().thenApply(done -> recorder.events()).toCompletableFuture();
+
+    assertThat(deliveredAtCompletion).isNotDone();
+    assertThat(recorder.events(turnId)).noneMatch(TurnEvent::terminal);
+    released.set(true);
+    assertThat(deliveredAtCompletion).succeedsWithin(Duration.ofSeconds(10)).satisfies(events -> assertThat(events)
+        .last().isEqualTo(new TurnEvent.Interrupted("brom", turnId, InterruptReason.SHUTDOWN, null)));
   }
 
   @Test
