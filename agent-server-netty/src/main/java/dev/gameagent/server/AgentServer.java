@@ -26,9 +26,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -210,10 +213,14 @@ public final class AgentServer implements AutoCloseable {
       expiryTask.cancel(false);
     }
     List<Connection> open = connections.close();
-    for (Connection c : open) {
-      c.shutdownTurns();
+    CompletableFuture<?>[] terminalMessages = new CompletableFuture<?>[open.size()];
+    for (int i = 0; i < open.size(); i++) {
+      terminalMessages[i] = open.get(i).shutdownTurns().toCompletableFuture();
     }
-    awaitNoActiveTurns();
+    // The close frames go after the shutdown's terminal messages, which may still be on their way.
+    long turnsDeadline = System.nanoTime() + SHUTDOWN_STEP.toNanos();
+    awaitTerminalMessages(CompletableFuture.allOf(terminalMessages), turnsDeadline);
+    awaitNoActiveTurns(turnsDeadline);
     long deadline = System.nanoTime() + SHUTDOWN_STEP.toNanos();
     for (Connection c : open) {
       c.outbound().close(1001, "server shutting down");
@@ -264,8 +271,23 @@ public final class AgentServer implements AutoCloseable {
     return false;
   }
 
-  private void awaitNoActiveTurns() {
-    long deadline = System.nanoTime() + SHUTDOWN_STEP.toNanos();
+  private static void awaitTerminalMessages(CompletableFuture<?> sent, long deadline) {
+    if (sent.isDone()) {
+      return;
+    }
+    // Another thread (a stream callback, a turn thread) is delivering some turn's events.
+    log.atInfo().addKeyValue("event", "shutdown_awaiting_terminal_messages")
+        .log("waiting for the terminal messages of turns the shutdown ended");
+    try {
+      sent.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("terminal messages of turns the shutdown ended are not all sent in time; closing anyway");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void awaitNoActiveTurns(long deadline) {
     while (engine.activeTurnCount() > 0 && System.nanoTime() < deadline) {
       try {
         Thread.sleep(10);

@@ -46,6 +46,8 @@ final class Connection implements AgentStateProvider, TurnListener {
   /** Set once, on the event loop, by {@link #open}; null before. */
   private volatile ServerSession session;
   private volatile boolean takenOver;
+  /** Set by {@link #shutdownTurns}; a session bound after that is shut down at once. */
+  private volatile boolean shuttingDown;
 
   Connection(ServerContext server, Channel channel) {
     this.server = server;
@@ -107,6 +109,11 @@ final class Connection implements AgentStateProvider, TurnListener {
           stored.game().attach(this, this);
         });
     session = attached.session();
+    if (shuttingDown) {
+      // The server's shutdown passed this connection before its session was bound (a handshake just
+      // done, a session read back from disk): no message of it may start a turn now either.
+      session.game().shutdown();
+    }
     String id = session.game().id();
     boolean resumed = attached.resumed() || fromDisk[0];
     server.logStore().sessionOpened(id, resumed, remote);
@@ -366,12 +373,18 @@ final class Connection implements AgentStateProvider, TurnListener {
     out.close(4000, "session taken over by another connection");
   }
 
-  /** The server is stopping: end every active turn with reason {@code shutdown}. */
-  void shutdownTurns() {
+  /**
+   * The server is stopping: ends every active turn with reason {@code shutdown}. Completes once their
+   * terminal messages are handed to {@link #outbound()} (another thread may be delivering them), so a
+   * close queued after that goes out after them.
+   */
+  CompletionStage<Void> shutdownTurns() {
+    shuttingDown = true;
     ServerSession s = session;
     if (s != null && !takenOver) {
-      s.game().shutdown();
+      return s.game().shutdown();
     }
+    return CompletableFuture.completedFuture(null);
   }
 
   /** The channel closed. Cancels the session's turns upstream unless another connection took it over. */

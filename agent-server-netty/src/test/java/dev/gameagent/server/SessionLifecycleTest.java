@@ -3,6 +3,9 @@ package dev.gameagent.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gameagent.core.llm.LlmCall;
 import dev.gameagent.core.llm.LlmClient;
@@ -24,6 +27,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** Sessions across connections: resume, takeover, logs on disconnect, shutdown. */
 class SessionLifecycleTest extends EndToEndTest {
@@ -220,6 +224,56 @@ class SessionLifecycleTest extends EndToEndTest {
     assertThat(c.awaitEnd()).isEqualTo(1001);
     stopped.join();
     await().atMost(Duration.ofSeconds(20)).until(() -> llm.awaitCall(0).cancelled());
+  }
+
+  /**
+   * A turn's events reach the game through whichever thread runs its agent's work at the moment:
+   * here the turn thread that asks the model's name just before {@code agent_turn_started}, and it
+   * asks only once the shutdown has ended the turn. Its {@code agent_turn_interrupted} still comes
+   * before the close with 1001.
+   */
+  @Test
+  void shutdownSendsTheTerminalMessageAnotherThreadDeliversBeforeTheClose() {
+    AtomicBoolean asked = new AtomicBoolean();
+    AtomicReference<WsClient> client = new AtomicReference<>();
+    ListAppender<ILoggingEvent> serverLog = new ListAppender<>();
+    serverLog.start();
+    Logger serverLogger = (Logger) LoggerFactory.getLogger(AgentServer.class);
+    serverLogger.addAppender(serverLog);
+    start(new LlmClient() {
+      @Override
+      public LlmCall stream(LlmRequest request, LlmStreamHandler handler) {
+        return llm.stream(request, handler);
+      }
+
+      @Override
+      public String modelFor(LlmRequest request) {
+        asked.set(true);
+        // Held until the connection is closed (the terminal message would then come too late) or
+        // until close() waits for the terminal message.
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.get().hasEnded() || List.copyOf(serverLog.list)
+            .stream().anyMatch(e -> e.getFormattedMessage().startsWith("waiting for the terminal messages")));
+        return "held";
+      }
+    });
+    try {
+      llm.enqueue(ScriptedLlmClient.Script.hanging("<speech>Before the gate"));
+      WsClient c = connect();
+      client.set(c);
+      JsonNode get = interact(c, "brom", "Last words?");
+      answer(c, get, BROM);
+      await().atMost(Duration.ofSeconds(20)).untilTrue(asked);
+
+      server.server.close();
+
+      assertThat(c.awaitEnd()).isEqualTo(1001);
+      assertThat(c.received()).filteredOn(f -> f.path("type").asText().startsWith("agent_turn_"))
+          .extracting(f -> f.path("type").asText() + " " + f.path("turn_id").asText() + " " + f.path("reason").asText())
+          .containsExactly("agent_turn_started " + get.path("turn_id").asText() + " ",
+              "agent_turn_interrupted " + get.path("turn_id").asText() + " shutdown");
+    } finally {
+      serverLogger.detachAppender(serverLog);
+    }
   }
 
   @Test
