@@ -402,8 +402,11 @@ class GameSessionTurnTest {
       }
     });
     f.llm.enqueue(Script.hanging("<speech>Blah"));
-    String turnId = session.interact("brom", f.event("one"));
+    // Interacting from another thread: the thread that delivers the held chunk may be the one that
+    // interacts (it was delivering the turn's first events), and this one must stay free to shut down.
+    CompletableFuture.runAsync(() -> session.interact("brom", f.event("one")));
     await().untilTrue(chunkHeld);
+    String turnId = recorder.events().get(0).turnId();
 
     CompletableFuture<List<TurnEvent>> deliveredAtCompletion =
         session.shutdown().thenApply(done -> recorder.events()).toCompletableFuture();

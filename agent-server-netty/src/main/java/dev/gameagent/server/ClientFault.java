@@ -18,7 +18,7 @@ record ClientFault(int code, String reason) {
 
   /** The fault {@code cause} reports, or null when it is not the client's frame that is at fault. */
   static ClientFault of(Throwable cause, int maxMessageBytes) {
-    if (tooBig(cause)) {
+    if (overLimit(cause)) {
       return new ClientFault(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "message over " + maxMessageBytes + " bytes");
     }
     if (!(cause instanceof DecoderException)) {
@@ -29,11 +29,16 @@ record ClientFault(int code, String reason) {
     return new ClientFault(code, reason(cause));
   }
 
+  /** Whether the message was over the size limit (1009), rather than a broken frame. */
+  boolean tooBig() {
+    return code == WebSocketCloseStatus.MESSAGE_TOO_BIG.code();
+  }
+
   /**
    * Too long as sent or as joined ({@link TooLongFrameException} from the aggregator), as announced
    * (the decoder's 1009) or once inflated (the inflater stops at the limit with its own exception).
    */
-  private static boolean tooBig(Throwable cause) {
+  private static boolean overLimit(Throwable cause) {
     if (cause instanceof TooLongFrameException) {
       return true;
     }

@@ -7,7 +7,6 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleState;
@@ -268,7 +267,7 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     if (connection.outbound().isClosing()) {
       return;
     }
-    boolean tooBig = fault.code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code();
+    boolean tooBig = fault.tooBig();
     log.atInfo().addKeyValue("session", connection.sessionId()).addKeyValue("remote", ctx.channel().remoteAddress())
         .addKeyValue("event", tooBig ? "message_too_big" : "protocol_violation")
         .log(tooBig ? "{}; closing with {}" : "WebSocket protocol violation; closing: {} ({})", fault.reason(),

@@ -297,7 +297,6 @@ final class Tokeniser {
     if (sole >= 0) { // the usual case: the whole name, read without the cursor
       tag = names.tag(sole);
       i = nameStart + names.length(sole);
-      name.select(sole); // as if typed, for the states should the tag be held
     } else {
       name.reset();
       i = name.advance(in, i, nameEnd);
@@ -326,6 +325,9 @@ final class Tokeniser {
           return after;
         }
       }
+    }
+    if (sole >= 0) {
+      name.select(sole); // the states read on as if the cursor had typed the name
     }
     holdTag(lt, i > nameStart, endTag);
     return i;

@@ -276,7 +276,7 @@ final class OpenAiCall extends GuardedCall {
         }
         Duration idle = client.config.idleTimeout();
         if (!idle.isZero()) {
-          lastEvent = System.nanoTime();
+          // lastEvent is set as this event's callbacks return; the check takes the lock first
           watchIdle(this, idle.toNanos());
         }
       }
