@@ -11,17 +11,18 @@ import java.util.Arrays;
 /**
  * Compares this build's {@link TagParserBenchmark} case with another build's in one JVM: each build
  * is loaded by its own class loader (so each gets its own JIT profile and compiled code), and their
- * rounds alternate, so a slow phase of a shared virtual machine hits both alike. Prints, per build,
- * the best and the lower-quartile round in thread CPU time per chunk. A difference of a few percent
- * is noise; two runs that agree are a result.
+ * short rounds alternate, so a slow phase of a shared virtual machine hits both alike. Prints, per
+ * build, the best, lower-quartile and median round in thread CPU time per chunk, and the median
+ * ratio of the two builds' rounds run back to back, the figure that the host's swings in speed
+ * distort least. Two runs that agree are a result.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar
  * dev.gameagent.benchmarks.parser.TagParserAlternating 64 /path/to/other/benchmarks.jar}
  */
 public final class TagParserAlternating {
-  private static final int TURNS_PER_ROUND = 10_000;
-  private static final int WARM_UP_ROUNDS = 6;
-  private static final int ROUNDS = 30;
+  private static final int TURNS_PER_ROUND = 2_000;
+  private static final int WARM_UP_ROUNDS = 30;
+  private static final int ROUNDS = 200;
 
   private TagParserAlternating() {}
 
@@ -36,7 +37,8 @@ public final class TagParserAlternating {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     double[][] rounds = new double[builds.length][ROUNDS];
     for (int round = -WARM_UP_ROUNDS; round < ROUNDS; round++) {
-      for (int b = 0; b < builds.length; b++) {
+      for (int k = 0; k < builds.length; k++) {
+        int b = (round & 1) == 0 ? k : builds.length - 1 - k; // ABBA: a drift favours neither
         long start = threads.getCurrentThreadCpuTime();
         builds[b].turns(TURNS_PER_ROUND);
         double nanos = (threads.getCurrentThreadCpuTime() - start) / (double) TURNS_PER_ROUND / builds[b].chunks;
@@ -48,9 +50,17 @@ public final class TagParserAlternating {
     for (int b = 0; b < builds.length; b++) {
       double[] sorted = rounds[b].clone();
       Arrays.sort(sorted);
-      System.out.printf("chunksOf%d  best %6.1f  lower quartile %6.1f ns/chunk CPU  %s%n", size, sorted[0],
-          sorted[ROUNDS / 4], builds[b].name);
+      System.out.printf("chunksOf%d  best %6.1f  lower quartile %6.1f  median %6.1f ns/chunk CPU  %s%n", size,
+          sorted[0], sorted[ROUNDS / 4], sorted[ROUNDS / 2], builds[b].name);
     }
+    // a round and its neighbour ran within milliseconds of each other, so at the same host speed
+    double[] ratios = new double[ROUNDS];
+    for (int round = 0; round < ROUNDS; round++) {
+      ratios[round] = rounds[0][round] / rounds[1][round];
+    }
+    Arrays.sort(ratios);
+    System.out.printf("this build / other, per round: median %.3f (quartiles %.3f to %.3f)%n", ratios[ROUNDS / 2],
+        ratios[ROUNDS / 4], ratios[ROUNDS * 3 / 4]);
   }
 
   /** One build's benchmark, reached by reflection through its own class loader. */
