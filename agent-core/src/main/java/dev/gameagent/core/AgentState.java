@@ -494,12 +494,13 @@ final class AgentState {
     CompletionStage<AgentSpec> stage;
     try {
       stage = Objects.requireNonNull(provider.requestState(request), "requestState returned null");
+      // The game's own stage implementation: its whenComplete is user code too.
+      stage.whenComplete((spec, failure) -> engine.continueAfterState(() -> onState(turn, spec, failure)));
     } catch (Throwable e) {
       UserCodeFailures.rethrowIfFatal(e);
       onState(turn, null, e);
       return;
     }
-    stage.whenComplete((spec, failure) -> engine.continueAfterState(() -> onState(turn, spec, failure)));
     boolean wanted;
     synchronized (lock) {
       wanted = turn.phase == Turn.Phase.AWAITING_STATE;
