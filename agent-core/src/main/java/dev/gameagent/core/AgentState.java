@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * listener sees one agent's events in exactly the order the state machine produced them, each call
  * happening-before the next, and no lock is held while game or LLM code runs. A callback for a turn
  * checks, under the lock, that its turn has not ended, so nothing is reported after a terminal
- * event. The only calls made under the lock are the tag parser and prompt builder (pure), the
- * {@link LogStore} (documented as non-blocking) and the scheduler. Whatever code the engine does not
+ * event. The only calls made under the lock are the tag parser, the prompt builder with its
+ * {@link TokenCounter} (the prompt must see the history its result's reserved place follows), the
+ * {@link LogStore} (documented as non-blocking; its javadoc says why under the lock) and the
+ * scheduler. Whatever code the engine does not
  * own throws, an {@link Error} or a checked exception included, ends at most the turn at hand (see
  * {@link UserCodeFailures}).
  */
@@ -433,6 +435,7 @@ final class AgentState {
       active = null;
     }
     session.turnEnded();
+    // Under the lock, before the terminal event is queued: see LogStore on why.
     engine.logStore().turnEnded(session.id(), terminal);
     if (report) {
       deliver(turn, terminal);
@@ -491,12 +494,13 @@ final class AgentState {
     CompletionStage<AgentSpec> stage;
     try {
       stage = Objects.requireNonNull(provider.requestState(request), "requestState returned null");
+      // The game's own stage implementation: its whenComplete is user code too.
+      stage.whenComplete((spec, failure) -> engine.continueAfterState(() -> onState(turn, spec, failure)));
     } catch (Throwable e) {
       UserCodeFailures.rethrowIfFatal(e);
       onState(turn, null, e);
       return;
     }
-    stage.whenComplete((spec, failure) -> engine.continueAfterState(() -> onState(turn, spec, failure)));
     boolean wanted;
     synchronized (lock) {
       wanted = turn.phase == Turn.Phase.AWAITING_STATE;

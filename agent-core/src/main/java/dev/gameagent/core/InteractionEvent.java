@@ -1,8 +1,6 @@
 package dev.gameagent.core;
 
 import java.time.Instant;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -16,7 +14,8 @@ import java.util.Objects;
  * @param text what was said or described; may be empty
  * @param timestamp when it happened
  * @param onBusy what the event does when its agent is busy (ignored for notifications)
- * @param data every other field of the event, in order, as a tree of maps, lists and scalars
+ * @param data every other field of the event, in order, as a tree of maps, lists and scalars; its
+ *     maps and lists are copied at every depth
  */
 public record InteractionEvent(
     String eventId,
@@ -34,7 +33,13 @@ public record InteractionEvent(
     text = text == null ? "" : text;
     Objects.requireNonNull(timestamp, "timestamp == null");
     onBusy = onBusy == null ? OnBusy.INTERRUPT : onBusy;
-    data = data == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(data));
+    // Deeply: history and the prompt cache keep the event, whatever the game does with its maps later.
+    data = data == null ? Map.of() : copyData(data);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> copyData(Map<String, Object> data) {
+    return (Map<String, Object>) JsonTree.copyStructure(data);
   }
 
   /** A minimal event: kind {@code event}, the given source and text, now, interrupt when busy. */

@@ -33,6 +33,34 @@ final class JsonTree {
     return (Map<String, Object>) copy(map, path);
   }
 
+  /**
+   * An immutable copy of the maps and lists in {@code value}, at any depth; every other value (a
+   * scalar, or a game's own object, rendered as its text) is kept as it is, never rejected.
+   */
+  static Object copyStructure(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      if (map.isEmpty()) {
+        return Map.of();
+      }
+      Map<Object, Object> copy = new LinkedHashMap<>(map.size() * 4 / 3 + 1);
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        copy.put(e.getKey(), copyStructure(e.getValue()));
+      }
+      return Collections.unmodifiableMap(copy);
+    }
+    if (value instanceof List<?> list) {
+      if (list.isEmpty()) {
+        return List.of();
+      }
+      List<Object> copy = new ArrayList<>(list.size());
+      for (Object item : list) {
+        copy.add(copyStructure(item));
+      }
+      return Collections.unmodifiableList(copy);
+    }
+    return value;
+  }
+
   // Paths are built only when a value is rejected: a spec is copied on every turn.
   private static Object copy(Object value) {
     if (value == null || value instanceof String || value instanceof Boolean || value instanceof Number) {

@@ -9,8 +9,17 @@ import dev.gameagent.core.llm.LlmRequest;
  *
  * <p>Threading: called from engine threads (game callers, LLM callback threads, the timer), for one
  * agent in the order things happened, while the engine holds that agent's lock: implementations must
- * not block (hand slow I/O to their own thread) and must not call back into the session. Calls for
+ * not block (hand slow I/O to their own thread) and must not call back into the session. A store
+ * that blocks stalls every call for that agent (the game's, the model's callbacks, a newer event that
+ * would interrupt its turn) and, when one of its timeouts is due, the engine's timer. Calls for
  * different agents may be concurrent. An exception thrown here is logged and swallowed.
+ *
+ * <p>Why under the lock: a {@link GameSession} call's records reach the store before the call
+ * returns (the server answers a {@code ping} only after flushing its store, as proof that what the
+ * game sent before is on disk) and a turn's {@link #turnEnded} before its terminal event. Calling
+ * the store after the lock, in order, would need one caller to wait for another's record, stalling
+ * the same calls; queuing the records behind the agent's events would let a call return before its
+ * records are written.
  *
  * <p>Order of a turn's record: the interaction event ({@link #historyAppended}), the request
  * ({@link #llmRequest}) when the prompt is built, the terminal event ({@link #turnEnded}); the

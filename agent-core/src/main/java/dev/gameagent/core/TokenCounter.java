@@ -1,6 +1,11 @@
 package dev.gameagent.core;
 
-/** Estimates how many tokens a text costs a model. Must be thread-safe and fast. */
+/**
+ * Estimates how many tokens a text costs a model. Must be thread-safe and fast: it runs while a
+ * turn's prompt is built, under its agent's lock (the prompt must see the agent's history as it is
+ * when the place for the turn's result is reserved), so a slow counter delays the agent's other
+ * calls. The {@link PromptBuilder} caches the counts of recent history entries and system messages.
+ */
 @FunctionalInterface
 public interface TokenCounter {
 

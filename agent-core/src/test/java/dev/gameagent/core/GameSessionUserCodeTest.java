@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -156,6 +157,27 @@ class GameSessionUserCodeTest {
     AgentStateProvider provider = request -> {
       if (requests.getAndIncrement() == 0) {
         throw sneaky(failure);
+      }
+      return CompletableFuture.completedFuture(BROM);
+    };
+
+    String trace = twoTurns(AgentEngine.builder().llmClient(instant()), provider, recorder -> recorder);
+
+    assertThat(trace).isEqualTo("Finished(error/internal)");
+  }
+
+  /** A stage of the game's own making whose {@code whenComplete} fails, as a half-done adapter's may. */
+  @Test
+  void stateStageRefusingACallbackEndsTheTurn() {
+    AtomicInteger requests = new AtomicInteger();
+    AgentStateProvider provider = request -> {
+      if (requests.getAndIncrement() == 0) {
+        return new CompletableFuture<AgentSpec>() {
+          @Override
+          public CompletableFuture<AgentSpec> whenComplete(BiConsumer<? super AgentSpec, ? super Throwable> action) {
+            throw new UnsupportedOperationException("not yet");
+          }
+        };
       }
       return CompletableFuture.completedFuture(BROM);
     };
