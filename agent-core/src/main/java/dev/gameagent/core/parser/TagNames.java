@@ -16,10 +16,6 @@ final class TagNames {
   /** For each ASCII first character, the range of names that start with it (empty when none). */
   private final byte[] firstFrom = new byte[128];
   private final byte[] firstTo = new byte[128];
-  /** For each ASCII first character that starts one name only, that name folded, else null. */
-  private final char[][] soleByFirst = new char[128][];
-  /** For each ASCII first character, the index of {@link #soleByFirst}'s name. */
-  private final byte[] soleIndexByFirst = new byte[128];
 
   /** Of names equal ignoring case, the first in {@code declared} counts. */
   TagNames(List<DeclaredTag> declared) {
@@ -52,12 +48,6 @@ final class TagNames {
         firstFrom[first] = (byte) i;
       }
     }
-    for (int first = 0; first < 128 && folded.length < Byte.MAX_VALUE; first++) {
-      if (firstTo[first] - firstFrom[first] == 1) {
-        soleByFirst[first] = folded[firstFrom[first]];
-        soleIndexByFirst[first] = firstFrom[first];
-      }
-    }
   }
 
   /**
@@ -70,12 +60,13 @@ final class TagNames {
     if (start >= n) {
       return -1;
     }
-    char first = in[start];
-    if (first >= 128) {
+    char first = Chars.fold(in[start]);
+    if (first >= 128 || folded.length >= Byte.MAX_VALUE || firstTo[first] - firstFrom[first] != 1) {
       return -1;
     }
-    char[] only = soleByFirst[first | 0x20]; // ASCII letters fold to lower case; other first characters of names too
-    if (only == null || only[0] != Chars.fold(first) || start + only.length >= n) {
+    int k = firstFrom[first];
+    char[] only = folded[k];
+    if (start + only.length >= n) {
       return -1;
     }
     for (int j = 1; j < only.length; j++) {
@@ -84,7 +75,7 @@ final class TagNames {
         return -1;
       }
     }
-    return soleIndexByFirst[first | 0x20];
+    return k;
   }
 
   /** The tag at {@code index} of {@link #soleNameAt}. */
