@@ -2,18 +2,10 @@ package dev.gameagent.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.AppenderBase;
 import dev.gameagent.core.GameSession;
 import dev.gameagent.core.HistoryEntry;
-import dev.gameagent.protocol.ClientMessage;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.util.ReferenceCountUtil;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -21,7 +13,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * Shutdown against a connection still opening, made deterministic on embedded channels: the
@@ -32,7 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 class ShutdownOrderTest {
   @TempDir Path logs;
-  private final Logger sessionLog = (Logger) LoggerFactory.getLogger(GameSession.class);
   private EmbeddedServer server;
 
   @AfterEach
@@ -66,63 +56,30 @@ class ShutdownOrderTest {
    * turn's {@code agent_turn_interrupted}.
    */
   @Test
-  void theShutdownWaitsForATurnTheOldConnectionStartedDuringATakeover() throws Exception {
+  void theShutdownWaitsForATurnTheOldConnectionStartedDuringATakeover() {
     server = new EmbeddedServer(logs);
-    ServerContext context = server.context;
-    Connection old = new Connection(context, server.channel());
-    old.open(null);
+    Connection old = server.openConnection();
     GameSession game = old.game();
-    ClientMessage.InteractionEventMessage inFlight = (ClientMessage.InteractionEventMessage) context.codec().decode(
-        "{\"type\":\"interaction_event\",\"agent_id\":\"brom\",\"event\":{\"text\":\"Still there?\"}}", game::newEventId);
     EmbeddedChannel channel = server.channel();
-    Connection taker = new Connection(context, channel);
+    Connection taker = new Connection(server.context, channel);
     AtomicReference<CompletableFuture<Void>> closed = new AtomicReference<>();
-    // Right after the session is bound to the new connection ("session attached"), before open()
-    // returns: the shutdown passes both connections, then the old connection's message starts a turn.
-    AppenderBase<ILoggingEvent> inTheMiddle = new AppenderBase<>() {
-      @Override
-      protected void append(ILoggingEvent event) {
-        if (event.getFormattedMessage().startsWith("session attached")) {
-          CompletableFuture<Void> shutdown = CompletableFuture.allOf(
-              old.shutdownTurns().toCompletableFuture(), taker.shutdownTurns().toCompletableFuture());
-          game.interact(inFlight.agentId(), inFlight.event());
-          // As AgentServer.close: the close with 1001 once the shutdown's terminal messages are handed over.
-          closed.set(shutdown.thenRun(() -> taker.outbound().close(1001, "server shutting down")));
-        }
-      }
-    };
-    inTheMiddle.start();
-    sessionLog.addAppender(inTheMiddle);
-    try {
-      taker.open(game.id());
-    } finally {
-      sessionLog.detachAppender(inTheMiddle);
-    }
+    EmbeddedServer.takeOver(taker, game.id(), () -> {
+      CompletableFuture<Void> shutdown = CompletableFuture.allOf(
+          old.shutdownTurns().toCompletableFuture(), taker.shutdownTurns().toCompletableFuture());
+      server.interact(game);
+      // As AgentServer.close: the close with 1001 once the shutdown's terminal messages are handed over.
+      closed.set(shutdown.thenRun(() -> taker.outbound().close(1001, "server shutting down")));
+    });
 
     closed.get().join();
     // The terminal message waits for its records on the log writer thread, which then hands it and
     // the close to the channel: a flush after them completes once both are queued.
-    context.logStore().flush().join();
-    List<String> sent = frames(channel);
+    server.context.logStore().flush().join();
+    List<String> sent = EmbeddedServer.written(channel);
     assertThat(sent).hasSize(4);
     assertThat(sent.get(0)).contains("\"type\":\"session_started\"");
     assertThat(sent.get(1)).contains("\"type\":\"get_agent_state\"");
     assertThat(sent.get(2)).contains("\"type\":\"agent_turn_interrupted\"", "\"reason\":\"shutdown\"");
     assertThat(sent.get(3)).isEqualTo("close 1001");
-  }
-
-  /** Runs the channel's pending tasks and returns what it wrote: the text, or {@code close CODE}. */
-  private static List<String> frames(EmbeddedChannel channel) {
-    channel.runPendingTasks();
-    List<String> frames = new ArrayList<>();
-    for (Object frame = channel.readOutbound(); frame != null; frame = channel.readOutbound()) {
-      if (frame instanceof TextWebSocketFrame t) {
-        frames.add(t.text());
-      } else if (frame instanceof CloseWebSocketFrame c) {
-        frames.add("close " + c.statusCode());
-      }
-      ReferenceCountUtil.release(frame);
-    }
-    return frames;
   }
 }
