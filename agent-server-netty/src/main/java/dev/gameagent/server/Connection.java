@@ -20,6 +20,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +49,10 @@ final class Connection implements AgentStateProvider, TurnListener {
   private volatile boolean takenOver;
   /** Set by {@link #shutdownTurns}; a session bound after that is shut down at once. */
   private volatile boolean shuttingDown;
+  /** Whether this connection has had its bound session shut down; it does so once. */
+  private final AtomicBoolean sessionShutDown = new AtomicBoolean();
+  /** What {@link #shutdownTurns} returns: completed by whichever of it and {@link #open} comes second. */
+  private final CompletableFuture<Void> shutdownSent = new CompletableFuture<>();
 
   Connection(ServerContext server, Channel channel) {
     this.server = server;
@@ -109,11 +114,11 @@ final class Connection implements AgentStateProvider, TurnListener {
           stored.game().attach(this, this);
         });
     session = attached.session();
-    if (shuttingDown) {
-      // The server's shutdown passed this connection before its session was bound (a handshake just
-      // done, a session read back from disk): no message of it may start a turn now either.
-      session.game().shutdown();
-    }
+    // The server's shutdown may have passed this connection before its session was bound (a
+    // handshake just done, a session read back from disk, a takeover during which the old
+    // connection started a turn): no message may start a turn now either, and the shutdown waits
+    // for the terminal messages of the turns this ends.
+    shutDownSessionIfStopping();
     String id = session.game().id();
     boolean resumed = attached.resumed() || fromDisk[0];
     server.logStore().sessionOpened(id, resumed, remote);
@@ -376,15 +381,32 @@ final class Connection implements AgentStateProvider, TurnListener {
   /**
    * The server is stopping: ends every active turn with reason {@code shutdown}. Completes once their
    * terminal messages are handed to {@link #outbound()} (another thread may be delivering them), so a
-   * close queued after that goes out after them.
+   * close queued after that goes out after them. For a connection whose session is not bound yet,
+   * that is once {@link #open} has bound it and ended the turns it had by then (a turn the
+   * previous connection started during a takeover), or once the connection closed.
    */
   CompletionStage<Void> shutdownTurns() {
     shuttingDown = true;
+    shutDownSessionIfStopping();
+    return shutdownSent;
+  }
+
+  /**
+   * Shuts the session down once it is bound and the server is stopping, whichever comes second
+   * (both flags are volatile, so at least one of the two callers sees the other's), and completes
+   * {@link #shutdownSent} when the terminal messages that caused are handed over. A connection taken
+   * over has no turns: those of its session belong to the newer connection, whose shutdown ends them.
+   */
+  private void shutDownSessionIfStopping() {
     ServerSession s = session;
-    if (s != null && !takenOver) {
-      return s.game().shutdown();
+    if (s == null || !shuttingDown || !sessionShutDown.compareAndSet(false, true)) {
+      return;
     }
-    return CompletableFuture.completedFuture(null);
+    if (takenOver) {
+      shutdownSent.complete(null);
+      return;
+    }
+    s.game().shutdown().whenComplete((ignored, failure) -> shutdownSent.complete(null));
   }
 
   /** The channel closed. Cancels the session's turns upstream unless another connection took it over. */
@@ -400,5 +422,8 @@ final class Connection implements AgentStateProvider, TurnListener {
     // After the detach, so that no turn reacts to these by sending to this closed connection.
     pendingStates.values().forEach(p -> p.future().completeExceptionally(new CancellationException("connection closed")));
     pendingStates.clear();
+    // Nothing more can be sent: a shutdown need not wait for this connection (one whose session
+    // was never bound, say, because it closed while its session was read from disk).
+    shutdownSent.complete(null);
   }
 }

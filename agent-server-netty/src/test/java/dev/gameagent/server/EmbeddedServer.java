@@ -1,13 +1,21 @@
 package dev.gameagent.server;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
 import dev.gameagent.core.AgentEngine;
+import dev.gameagent.core.GameSession;
+import dev.gameagent.protocol.ClientMessage;
 import dev.gameagent.protocol.ProtocolCodec;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.LoggerFactory;
 
 /**
  * A server's context without its sockets, for {@link Connection}s on embedded channels: a test then
@@ -33,13 +41,59 @@ final class EmbeddedServer implements AutoCloseable {
     return channel;
   }
 
-  /** Runs the channel's pending writes and returns the text messages written, in order. */
+  /** A connection on a channel of its own with a new session open: one that a takeover takes it from. */
+  Connection openConnection() {
+    Connection connection = new Connection(context, channel());
+    connection.open(null);
+    return connection;
+  }
+
+  /**
+   * Has {@code taker} take over session {@code sessionId}, running {@code inTheMiddle} at the moment
+   * the session is bound to it, before {@link Connection#open} returns (the session logs "session
+   * attached" right then): when a message the old connection was still handling may start a turn.
+   */
+  static void takeOver(Connection taker, String sessionId, Runnable inTheMiddle) {
+    Logger sessionLog = (Logger) LoggerFactory.getLogger(GameSession.class);
+    AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
+      @Override
+      protected void append(ILoggingEvent event) {
+        if (event.getFormattedMessage().startsWith("session attached")) {
+          inTheMiddle.run();
+        }
+      }
+    };
+    appender.start();
+    sessionLog.addAppender(appender);
+    try {
+      taker.open(sessionId);
+    } finally {
+      sessionLog.detachAppender(appender);
+    }
+  }
+
+  /** Starts a turn for agent brom as an {@code interaction_event} would, on whichever connection the session has. */
+  void interact(GameSession game) {
+    ClientMessage.InteractionEventMessage m = (ClientMessage.InteractionEventMessage) context.codec().decode(
+        "{\"type\":\"interaction_event\",\"agent_id\":\"brom\",\"event\":{\"text\":\"Still there?\"}}",
+        game::newEventId);
+    game.interact(m.agentId(), m.event());
+  }
+
+  /**
+   * Runs the channel's pending writes and returns the messages written, in order: a text message's
+   * text, a close frame as {@code close CODE}.
+   */
   static List<String> written(EmbeddedChannel channel) {
     channel.runPendingTasks();
     List<String> sent = new ArrayList<>();
-    for (TextWebSocketFrame f = channel.readOutbound(); f != null; f = channel.readOutbound()) {
-      sent.add(f.text());
-      f.release();
+    for (Object frame = channel.readOutbound(); frame != null; frame = channel.readOutbound()) {
+      if (frame instanceof TextWebSocketFrame t) {
+        sent.add(t.text());
+      } else if (frame instanceof CloseWebSocketFrame c) {
+        sent.add("close " + c.statusCode());
+      }
+      ReferenceCountUtil.release(frame);
     }
     return sent;
   }

@@ -4,11 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
@@ -55,16 +51,6 @@ class OutboundTest {
 
   /** What reached the channel since the last call, as text, or {@code close CODE}. */
   private List<String> written() {
-    List<String> frames = new ArrayList<>();
-    Object frame;
-    while ((frame = channel.readOutbound()) != null) {
-      if (frame instanceof TextWebSocketFrame t) {
-        frames.add(t.text());
-      } else if (frame instanceof CloseWebSocketFrame c) {
-        frames.add("close " + c.statusCode());
-      }
-      ReferenceCountUtil.release(frame);
-    }
-    return frames;
+    return EmbeddedServer.written(channel);
   }
 }

@@ -408,4 +408,20 @@ class TransportTest extends EndToEndTest {
     }
     assertThat(server.get("/ws/deeper").status()).isEqualTo(404);
   }
+
+  /** 128 characters as for an agent id: code points, so a save slot named in emoji is one character each. */
+  @Test
+  void aSessionIdOf128CharactersOutsideTheBmpIsAccepted() {
+    start(new SilentLlm());
+    String slot = "\uD83D\uDEE1".repeat(128);
+    try (WsClient client = WsClient.connect(server.ws("session_id="
+        + java.net.URLEncoder.encode(slot, java.nio.charset.StandardCharsets.UTF_8)))) {
+      assertThat(client.next("session_started").path("session_id").asText()).isEqualTo(slot);
+      client.assertAlive("emoji");
+    }
+    try (WsClient client = WsClient.connect(server.ws("session_id="
+        + java.net.URLEncoder.encode(slot + "\uD83D\uDEE1", java.nio.charset.StandardCharsets.UTF_8)))) {
+      assertThat(client.awaitFailureStatus()).isEqualTo(400);
+    }
+  }
 }
