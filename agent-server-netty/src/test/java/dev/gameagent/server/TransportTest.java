@@ -10,6 +10,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gameagent.core.testing.ScriptedLlmClient;
 import java.net.Socket;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -415,12 +416,12 @@ class TransportTest extends EndToEndTest {
     start(new SilentLlm());
     String slot = "\uD83D\uDEE1".repeat(128);
     try (WsClient client = WsClient.connect(server.ws("session_id="
-        + java.net.URLEncoder.encode(slot, java.nio.charset.StandardCharsets.UTF_8)))) {
+        + URLEncoder.encode(slot, StandardCharsets.UTF_8)))) {
       assertThat(client.next("session_started").path("session_id").asText()).isEqualTo(slot);
       client.assertAlive("emoji");
     }
     try (WsClient client = WsClient.connect(server.ws("session_id="
-        + java.net.URLEncoder.encode(slot + "\uD83D\uDEE1", java.nio.charset.StandardCharsets.UTF_8)))) {
+        + URLEncoder.encode(slot + "\uD83D\uDEE1", StandardCharsets.UTF_8)))) {
       assertThat(client.awaitFailureStatus()).isEqualTo(400);
     }
   }

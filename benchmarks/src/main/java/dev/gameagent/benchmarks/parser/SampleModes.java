@@ -11,10 +11,10 @@ import java.util.TreeMap;
 /**
  * Reads a JMH result file of a sample-mode run ({@code -bm sample -rf json}) and prints, per
  * iteration, the lowest mode of the per-invocation times: its share of the invocations, its mean,
- * and where it ends. On a shared virtual machine the same invocation takes one of two times, the
- * core's own speed or a much slower one while the host's other load shares the core, so the mean
- * JMH reports mixes the two in whatever proportion the host allows; the lowest mode is what the
- * code itself costs. For {@link TagParserBenchmark} the mode's mean is also given in MB/s of the
+ * and where it ends. On a shared virtual machine the same invocation takes one of two times, one at
+ * the machine's own speed and a much slower one while the host is busy with other work, so the
+ * mean JMH reports mixes the two in whatever proportion the host allows; the lowest mode is what
+ * the code itself costs. For {@link TagParserBenchmark} the mode's mean is also given in MB/s of the
  * transcript's UTF-8.
  *
  * <p>The times are put in buckets 2 % of the fastest time wide; a bucket with fewer than 0.1 % of the
@@ -50,10 +50,10 @@ public final class SampleModes {
           for (int iteration = 0; iteration < forks.get(fork).size(); iteration++) {
             Mode mode = lowestMode(forks.get(fork).get(iteration));
             System.out.printf("%s fork %d iteration %d: %d invocations, mean %.1f %s; lowest mode %.1f %% of them,"
-                    + " mean %.1f %s%s, up to %.0f; %s%n", name, fork + 1, iteration + 1, mode.total, mode.mean, unit,
-                100.0 * mode.count / mode.total, mode.modeMean, unit,
-                bytesPerOp > 0 ? String.format(" (%.0f MB/s)", bytesPerOp / mode.modeMean * 1e3) : "", mode.last,
-                Double.isNaN(mode.next) ? "no other mode" : String.format("the next mode from %.0f", mode.next));
+                    + " mean %.1f %s%s, up to %.0f; %s%n", name, fork + 1, iteration + 1, mode.total(), mode.mean(), unit,
+                100.0 * mode.count() / mode.total(), mode.modeMean(), unit,
+                bytesPerOp > 0 ? String.format(" (%.0f MB/s)", bytesPerOp / mode.modeMean() * 1e3) : "", mode.last(),
+                Double.isNaN(mode.next()) ? "no other mode" : String.format("the next mode from %.0f", mode.next()));
           }
         }
       }
@@ -89,9 +89,12 @@ public final class SampleModes {
     }
     // the mode starts at the first bucket that is not nearly empty, and ends before the first run
     // of nearly empty buckets after it
-    int begin = 0;
-    while (buckets.getOrDefault(begin, 0L) < EMPTY * total) {
-      begin = buckets.higherKey(begin);
+    int begin = buckets.firstKey();
+    for (Map.Entry<Integer, Long> bucket : buckets.entrySet()) {
+      if (bucket.getValue() >= EMPTY * total) {
+        begin = bucket.getKey();
+        break;
+      }
     }
     int end = begin;
     int sparseRun = 0;
@@ -127,21 +130,6 @@ public final class SampleModes {
     return (int) ((time - fastest) / width);
   }
 
-  private static final class Mode {
-    final long total;
-    final double mean;
-    final long count;
-    final double modeMean;
-    final double last;
-    final double next;
-
-    Mode(long total, double mean, long count, double modeMean, double last, double next) {
-      this.total = total;
-      this.mean = mean;
-      this.count = count;
-      this.modeMean = modeMean;
-      this.last = last;
-      this.next = next;
-    }
-  }
+  /** An iteration's invocations: their count and mean, and its lowest mode's count, mean, last time and the next mode's start. */
+  private record Mode(long total, double mean, long count, double modeMean, double last, double next) {}
 }

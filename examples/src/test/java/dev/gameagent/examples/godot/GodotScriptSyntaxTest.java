@@ -39,8 +39,8 @@ class GodotScriptSyntaxTest {
   void theClientAndTheDemoParse() throws Exception {
     Result result = check(GODOT.resolve("agent_client.gd"), GODOT.resolve("npc_demo.gd"));
 
-    assertThat(result.output).containsExactly("godot/agent_client.gd: ok", "godot/npc_demo.gd: ok");
-    assertThat(result.exitCode).isZero();
+    assertThat(result.output()).containsExactly("godot/agent_client.gd: ok", "godot/npc_demo.gd: ok");
+    assertThat(result.exitCode()).isZero();
   }
 
   @Test
@@ -52,9 +52,9 @@ class GodotScriptSyntaxTest {
 
     Result result = check(broken);
 
-    assertThat(result.exitCode).isEqualTo(1);
-    assertThat(result.output).anySatisfy(reported -> assertThat(reported).startsWith(broken + ":" + line + ":"));
-    assertThat(result.output).last().asString().endsWith("syntax errors");
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.output()).anySatisfy(reported -> assertThat(reported).startsWith(broken + ":" + line + ":"));
+    assertThat(result.output()).last().asString().endsWith("syntax errors");
   }
 
   private static int lineOf(String text, String needle) {
@@ -79,13 +79,5 @@ class GodotScriptSyntaxTest {
     return new Result(process.exitValue(), output.lines().toList());
   }
 
-  private static final class Result {
-    final int exitCode;
-    final List<String> output;
-
-    Result(int exitCode, List<String> output) {
-      this.exitCode = exitCode;
-      this.output = output;
-    }
-  }
+  private record Result(int exitCode, List<String> output) {}
 }
