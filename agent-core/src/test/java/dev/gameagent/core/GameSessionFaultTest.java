@@ -2,6 +2,8 @@ package dev.gameagent.core;
 
 import static dev.gameagent.core.EngineFixture.BROM;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.awaitility.Awaitility.await;
 
 import dev.gameagent.core.llm.LlmCall;
 import dev.gameagent.core.llm.LlmClient;
@@ -9,6 +11,8 @@ import dev.gameagent.core.llm.LlmCompletion;
 import dev.gameagent.core.llm.LlmRequest;
 import dev.gameagent.core.llm.LlmStreamHandler;
 import dev.gameagent.core.llm.ServerErrorException;
+import dev.gameagent.core.testing.ScriptedLlmClient.Call;
+import dev.gameagent.core.testing.ScriptedLlmClient.Script;
 import dev.gameagent.core.testing.ScriptedStateProvider;
 import dev.gameagent.core.testing.TurnRecorder;
 import java.util.List;
@@ -16,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -88,6 +93,80 @@ class GameSessionFaultTest {
       String next = session.interact("brom", InteractionEvent.of("e-2", "player", "again"));
       assertThat(recorder.nextTerminal(next)).isInstanceOf(TurnEvent.Finished.class);
     }
+  }
+
+  /** A stream ending normally, and one failing mid-tag: either way the client calls back after it. */
+  static Stream<Arguments> endedStreams() {
+    return Stream.of(
+        Arguments.of("after onComplete", Script.of("<speech>Halt!</speech>")),
+        Arguments.of("after onError",
+            Script.builder().text("<speech>Hal").fail(new ServerErrorException("provider down", 503)).build()));
+  }
+
+  /**
+   * A client calling back after its terminal callback (a second onComplete or onError, more text):
+   * ignored, with no event after the terminal one and nothing thrown back at the client; the next
+   * turn runs as usual.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("endedStreams")
+  void callbacksAfterTheTerminalOneAreIgnored(String name, Script script) {
+    try (EngineFixture f = new EngineFixture(ScriptedStateProvider.answering(BROM))) {
+      f.llm.enqueue(script);
+      String turnId = f.session.interact("brom", f.event("Hello"));
+      TurnEvent terminal = f.events.nextTerminal(turnId);
+      Call call = f.llm.awaitCall(0);
+      await().until(call::terminated);
+
+      assertThatCode(() -> lateCallbacks(call.handler())).doesNotThrowAnyException();
+
+      String next = f.session.interact("brom", f.event("Still there?"));
+      assertThat(f.events.nextTerminal(next)).isInstanceOf(TurnEvent.Finished.class);
+      assertThat(f.events.events(turnId)).last().isEqualTo(terminal);
+      assertThat(f.logs.records("ended")).hasSize(2);
+      f.events.checker().assertAllEnded();
+    }
+  }
+
+  /**
+   * A client calling back after its turn was superseded and its call cancelled: the late callbacks
+   * reach neither the interrupted turn nor the turn streaming now.
+   */
+  @Test
+  void callbacksAfterTheTurnWasSupersededAreIgnored() {
+    try (EngineFixture f = new EngineFixture(ScriptedStateProvider.answering(BROM))) {
+      f.llm.enqueue(EngineFixture.pausedSpeech("Halt! Who goes"));
+      f.llm.enqueue(EngineFixture.pausedSpeech("Oh, it is you"));
+      String first = f.session.interact("brom", f.event("Hello"));
+      Call firstCall = f.llm.awaitCall(0);
+      await().until(firstCall::paused);
+      String second = f.session.interact("brom", f.event("It's me!"));
+      TurnEvent interrupted = f.events.nextTerminal(first);
+      await().until(firstCall::cancelled);
+      Call secondCall = f.llm.awaitCall(1);
+      await().until(secondCall::paused);
+
+      assertThatCode(() -> lateCallbacks(firstCall.handler())).doesNotThrowAnyException();
+
+      secondCall.release();
+      assertThat(f.events.nextTerminal(second)).isInstanceOf(TurnEvent.Finished.class);
+      assertThat(f.events.events(first)).last().isEqualTo(interrupted);
+      assertThat(f.events.events(second)).filteredOn(TurnEvent.TagClose.class::isInstance)
+          .map(e -> ((TurnEvent.TagClose) e).content()).containsExactly("Oh, it is you");
+      assertThat(f.logs.records("ended")).hasSize(2);
+      f.events.checker().assertAllEnded();
+    }
+  }
+
+  /** Every kind of callback, a text that would make a whole tag, and null arguments among them. */
+  private static void lateCallbacks(LlmStreamHandler late) {
+    late.onText(" there?</speech><speech>Late.</speech>");
+    late.onReasoning("hmm");
+    late.onComplete(new LlmCompletion("stop", null));
+    late.onError(new ServerErrorException("late failure", 500));
+    late.onText(null);
+    late.onComplete(null);
+    late.onError(null);
   }
 
   private static String trace(List<TurnEvent> events) {

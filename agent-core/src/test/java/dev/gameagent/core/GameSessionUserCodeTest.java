@@ -187,6 +187,59 @@ class GameSessionUserCodeTest {
     assertThat(trace).isEqualTo("Finished(error/internal)");
   }
 
+  /**
+   * A stage completed normally but with null, later on a game thread: no hang and nothing thrown at
+   * the game; the turn ends as when the stage fails, with {@code internal} since no spec is cached.
+   */
+  @Test
+  void stateCompletedWithNullEndsTheTurnWhenNoSpecIsCached() {
+    AtomicInteger requests = new AtomicInteger();
+    AgentStateProvider provider = request -> {
+      if (requests.getAndIncrement() > 0) {
+        return CompletableFuture.completedFuture(BROM);
+      }
+      CompletableFuture<AgentSpec> later = new CompletableFuture<>();
+      onBareThread(() -> later.complete(null));
+      return later;
+    };
+    TurnRecorder recorder = new TurnRecorder();
+    try (AgentEngine engine = AgentEngine.builder().llmClient(instant()).build()) {
+      GameSession session = engine.openSession(null, provider, recorder);
+
+      String first = session.interact("brom", InteractionEvent.of("e-1", "player", "hi"));
+      TurnEvent.Finished finished = (TurnEvent.Finished) recorder.nextTerminal(first);
+      String second = session.interact("brom", InteractionEvent.of("e-2", "player", "again"));
+
+      assertThat(recorder.events(first)).containsExactly(finished);
+      assertThat(finished.error()).isEqualTo(new TurnEvent.TurnError(ErrorCode.INTERNAL,
+          "the game's state request failed and no spec is cached", null));
+      assertThat(recorder.nextTerminal(second)).isInstanceOf(TurnEvent.Finished.class)
+          .extracting(e -> ((TurnEvent.Finished) e).error()).isNull();
+      recorder.checker().assertAllEnded();
+    }
+  }
+
+  /** A stage completed with null once the agent has a spec: the turn runs on that last spec. */
+  @Test
+  void stateCompletedWithNullUsesTheCachedSpec() {
+    AtomicInteger requests = new AtomicInteger();
+    AgentStateProvider provider = request ->
+        CompletableFuture.completedFuture(requests.getAndIncrement() == 0 ? BROM : null);
+    TurnRecorder recorder = new TurnRecorder();
+    try (AgentEngine engine = AgentEngine.builder().llmClient(instant()).build()) {
+      GameSession session = engine.openSession(null, provider, recorder);
+      String first = session.interact("brom", InteractionEvent.of("e-1", "player", "hi"));
+      recorder.nextTerminal(first);
+
+      String second = session.interact("brom", InteractionEvent.of("e-2", "player", "again"));
+      recorder.nextTerminal(second);
+
+      assertThat(recorder.events(second).stream().map(GameSessionUserCodeTest::describe))
+          .containsExactly("Started", "TagOpen", "TagChunk", "TagClose", "Finished(stop)");
+      recorder.checker().assertAllEnded();
+    }
+  }
+
   @Test
   void clientStreamThrowingAnErrorEndsTheTurn() {
     AtomicInteger calls = new AtomicInteger();

@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
  * it then wait with it, so call order still holds. Nothing blocks: what waits is chained on the
  * barrier and handed to the event loop by whichever thread completes it.
  *
- * <p>Bounds: {@link #queuedBytes()} counts what was handed over and is not yet on the socket; past
- * the hard cap the connection is closed with 1008 rather than letting a slow client hold memory.
+ * <p>Bounds: {@link #queuedBytes()} counts what was handed over and is not yet on the socket (a
+ * message stops counting once written, once its write fails, or once the event loop, shutting down,
+ * refuses it); past the hard cap the connection is closed with 1008 rather than letting a slow client
+ * hold memory.
  */
 final class Outbound {
   private static final Logger log = LoggerFactory.getLogger(Outbound.class);
@@ -78,7 +80,10 @@ final class Outbound {
       return;
     }
     inOrder(barrier, () -> execute(() -> channel.writeAndFlush(new TextWebSocketFrame(json))
-        .addListener(f -> queued.addAndGet(-size)), json));
+        .addListener(f -> queued.addAndGet(-size)), () -> {
+          json.release();
+          queued.addAndGet(-size);
+        }));
   }
 
   /** Runs {@code handOver} after every earlier hand-over and after {@code barrier}; at once when nothing waits. */
@@ -115,21 +120,20 @@ final class Outbound {
       channel.eventLoop().schedule(() -> {
         channel.close();
       }, CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
-    }, null));
+    }, () -> { }));
   }
 
   boolean isClosing() {
     return closing.get();
   }
 
-  private void execute(Runnable task, ByteBuf owned) {
+  /** Hands {@code task} to the event loop, or runs {@code ifRejected} when the loop takes no more tasks. */
+  private void execute(Runnable task, Runnable ifRejected) {
     try {
       channel.eventLoop().execute(task);
     } catch (RejectedExecutionException e) {
       // The event loop is shutting down: nothing can be sent any more.
-      if (owned != null) {
-        owned.release();
-      }
+      ifRejected.run();
     }
   }
 }

@@ -2,11 +2,17 @@ package dev.gameagent.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.local.LocalChannel;
+import io.netty.channel.local.LocalIoHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +51,22 @@ class OutboundTest {
     assertThat(out.queuedBytes()).isZero();
   }
 
-  private static io.netty.buffer.ByteBuf text(String s) {
+  @Test
+  void aMessageTheShutDownEventLoopRefusesIsReleasedAndNoLongerCounted() {
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, LocalIoHandler.newFactory());
+    LocalChannel local = new LocalChannel();
+    group.register(local).syncUninterruptibly();
+    group.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+    Outbound onShutDownLoop = new Outbound(local, 1 << 20);
+    ByteBuf message = text("too late");
+
+    onShutDownLoop.send(message);
+
+    assertThat(onShutDownLoop.queuedBytes()).isZero();
+    assertThat(message.refCnt()).isZero();
+  }
+
+  private static ByteBuf text(String s) {
     return Unpooled.copiedBuffer(s, StandardCharsets.UTF_8);
   }
 

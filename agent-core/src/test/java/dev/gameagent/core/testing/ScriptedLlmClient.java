@@ -199,6 +199,14 @@ public final class ScriptedLlmClient implements LlmClient, AutoCloseable {
       return request;
     }
 
+    /**
+     * The handler the call was given, for a test that plays a client breaking the contract: one
+     * calling back after its terminal callback or after {@link #cancel()} returned.
+     */
+    public LlmStreamHandler handler() {
+      return handler;
+    }
+
     /** Whether {@link #cancel()} was called at all, even after the terminal callback. */
     public boolean cancelRequested() {
       lock.lock();
