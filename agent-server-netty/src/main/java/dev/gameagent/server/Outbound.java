@@ -80,10 +80,7 @@ final class Outbound {
       return;
     }
     inOrder(barrier, () -> execute(() -> channel.writeAndFlush(new TextWebSocketFrame(json))
-        .addListener(f -> queued.addAndGet(-size)), () -> {
-          json.release();
-          queued.addAndGet(-size);
-        }));
+        .addListener(f -> queued.addAndGet(-size)), json, size));
   }
 
   /** Runs {@code handOver} after every earlier hand-over and after {@code barrier}; at once when nothing waits. */
@@ -120,20 +117,27 @@ final class Outbound {
       channel.eventLoop().schedule(() -> {
         channel.close();
       }, CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
-    }, () -> { }));
+    }, null, 0));
   }
 
   boolean isClosing() {
     return closing.get();
   }
 
-  /** Hands {@code task} to the event loop, or runs {@code ifRejected} when the loop takes no more tasks. */
-  private void execute(Runnable task, Runnable ifRejected) {
+  /**
+   * Hands {@code task} to the event loop. When the loop takes no more tasks, the message {@code
+   * owned} (null for none) that the task would have written is released and its {@code size} no
+   * longer counted.
+   */
+  private void execute(Runnable task, ByteBuf owned, int size) {
     try {
       channel.eventLoop().execute(task);
     } catch (RejectedExecutionException e) {
       // The event loop is shutting down: nothing can be sent any more.
-      ifRejected.run();
+      if (owned != null) {
+        owned.release();
+        queued.addAndGet(-size);
+      }
     }
   }
 }
