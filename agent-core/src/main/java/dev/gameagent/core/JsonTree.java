@@ -21,7 +21,7 @@ final class JsonTree {
    */
   static Object copy(Object value, String path) {
     try {
-      return copy(value);
+      return copy(value, true);
     } catch (Invalid e) {
       throw e.toIllegalArgument(path);
     }
@@ -38,47 +38,27 @@ final class JsonTree {
    * scalar, or a game's own object, rendered as its text) is kept as it is, never rejected.
    */
   static Object copyStructure(Object value) {
+    return copy(value, false);
+  }
+
+  /**
+   * The copy; {@code strict} rejects keys that are not strings and values that are not JSON. Paths
+   * are built only when a value is rejected: a spec is copied on every turn.
+   */
+  private static Object copy(Object value, boolean strict) {
     if (value instanceof Map<?, ?> map) {
       if (map.isEmpty()) {
         return Map.of();
       }
       Map<Object, Object> copy = new LinkedHashMap<>(map.size() * 4 / 3 + 1);
       for (Map.Entry<?, ?> e : map.entrySet()) {
-        copy.put(e.getKey(), copyStructure(e.getValue()));
-      }
-      return Collections.unmodifiableMap(copy);
-    }
-    if (value instanceof List<?> list) {
-      if (list.isEmpty()) {
-        return List.of();
-      }
-      List<Object> copy = new ArrayList<>(list.size());
-      for (Object item : list) {
-        copy.add(copyStructure(item));
-      }
-      return Collections.unmodifiableList(copy);
-    }
-    return value;
-  }
-
-  // Paths are built only when a value is rejected: a spec is copied on every turn.
-  private static Object copy(Object value) {
-    if (value == null || value instanceof String || value instanceof Boolean || value instanceof Number) {
-      return value;
-    }
-    if (value instanceof Map<?, ?> map) {
-      if (map.isEmpty()) {
-        return Map.of();
-      }
-      Map<String, Object> copy = new LinkedHashMap<>(map.size() * 4 / 3 + 1);
-      for (Map.Entry<?, ?> e : map.entrySet()) {
-        if (!(e.getKey() instanceof String key)) {
+        if (strict && !(e.getKey() instanceof String)) {
           throw new Invalid("must have string keys, not " + e.getKey());
         }
         try {
-          copy.put(key, copy(e.getValue()));
+          copy.put(e.getKey(), copy(e.getValue(), strict));
         } catch (Invalid invalid) {
-          throw invalid.under("." + key);
+          throw invalid.under("." + e.getKey());
         }
       }
       return Collections.unmodifiableMap(copy);
@@ -91,13 +71,16 @@ final class JsonTree {
       int i = 0;
       for (Object item : list) {
         try {
-          copy.add(copy(item));
+          copy.add(copy(item, strict));
         } catch (Invalid invalid) {
           throw invalid.under("[" + i + "]");
         }
         i++;
       }
       return Collections.unmodifiableList(copy);
+    }
+    if (!strict || value == null || value instanceof String || value instanceof Boolean || value instanceof Number) {
+      return value;
     }
     throw new Invalid("must be a string, number, boolean, null, list or object, not " + value.getClass().getName());
   }
