@@ -191,6 +191,11 @@ public final class AgentServer implements AutoCloseable {
     return config;
   }
 
+  /** The sessions, connections and log store this server runs on. */
+  ServerContext context() {
+    return context;
+  }
+
   /** Turns waiting for state or streaming, over every session. */
   public int activeTurnCount() {
     return engine.activeTurnCount();

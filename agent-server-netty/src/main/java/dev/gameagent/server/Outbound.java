@@ -124,6 +124,11 @@ final class Outbound {
     return closing.get();
   }
 
+  /** Whether a message waits for its barrier, and so everything sent after it waits too. */
+  synchronized boolean isHolding() {
+    return !handedOver.isDone();
+  }
+
   /**
    * Hands {@code task} to the event loop. When the loop takes no more tasks, the message {@code
    * owned} (null for none) that the task would have written is released and its {@code size} no

@@ -69,6 +69,10 @@ class FileLogStoreServerTest {
   void whileTheLogsAreBehindNewTurnsAndNotificationsAreRefusedAndTheTurnResultIsKept() throws Exception {
     start(1);
     String turnId = turnToItsLastTag();
+    // The turn's end is recorded, then its terminal message handed over on the model's thread: sent
+    // before that, the notification's error could go out first, which is as right, but not this test.
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.context().sessions().owners().stream()
+        .anyMatch(connection -> connection.outbound().isHolding()));
 
     client.send("type", "notification_event", "agent_id", "brom", "event", Map.of("text", "Thunder."));
     client.send("type", "interaction_event", "agent_id", "brom", "event", Map.of("text", "Let me in!"));

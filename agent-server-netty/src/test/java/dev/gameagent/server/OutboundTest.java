@@ -34,10 +34,12 @@ class OutboundTest {
     out.close(1000, "bye");
     channel.runPendingTasks();
     assertThat(written()).containsExactly("started");
+    assertThat(out.isHolding()).isTrue();
 
     recordsWritten.complete(null);
     channel.runPendingTasks();
     assertThat(written()).containsExactly("finished", "next get_agent_state", "close 1000");
+    assertThat(out.isHolding()).isFalse();
   }
 
   @Test
