@@ -100,8 +100,10 @@ class AgentEngineTest {
 
   @Test
   void activeTurnsAreCountedOverSessions() {
+    // A manual timer: the turns wait for state until the test ends them, however slow the machine.
+    ManualScheduler timer = new ManualScheduler();
     try (ScriptedLlmClient llm = new ScriptedLlmClient();
-        AgentEngine engine = AgentEngine.builder().llmClient(llm).build()) {
+        AgentEngine engine = AgentEngine.builder().llmClient(llm).scheduler(timer).build()) {
       GameSession one = engine.openSession(null, ScriptedStateProvider.manual(), event -> {});
       GameSession two = engine.openSession(null, ScriptedStateProvider.manual(), event -> {});
       one.interact("brom", InteractionEvent.of("e-1", "player", "a"));
@@ -116,6 +118,8 @@ class AgentEngineTest {
       assertThat(engine.activeTurnCount()).isEqualTo(1);
       two.cancelTurn("brom", null);
       assertThat(engine.activeTurnCount()).isZero();
+    } finally {
+      timer.shutdownNow();
     }
   }
 

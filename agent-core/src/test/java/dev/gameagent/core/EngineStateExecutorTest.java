@@ -119,7 +119,9 @@ class EngineStateExecutorTest {
   @Test
   void withoutAnExecutorTheTurnContinuesOnTheAnsweringThread() {
     ScriptedStateProvider state = ScriptedStateProvider.manual();
-    try (AgentEngine engine = AgentEngine.builder().llmClient(llm).promptBuilder(prompts).build()) {
+    // A manual timer: a state timeout would continue the turn on the timer's thread instead.
+    ManualScheduler timer = new ManualScheduler();
+    try (AgentEngine engine = AgentEngine.builder().llmClient(llm).promptBuilder(prompts).scheduler(timer).build()) {
       TurnRecorder recorder = new TurnRecorder();
       GameSession session = engine.openSession(null, state, recorder);
       String turnId = session.interact("brom", InteractionEvent.of("e-1", "player", "hi"));
@@ -129,6 +131,8 @@ class EngineStateExecutorTest {
 
       assertThat(recorder.nextTerminal(turnId)).isInstanceOf(TurnEvent.Finished.class);
       assertThat(streamThreads).containsExactly(CONTINUATION_THREAD);
+    } finally {
+      timer.shutdownNow();
     }
   }
 }

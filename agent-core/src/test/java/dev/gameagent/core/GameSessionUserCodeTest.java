@@ -203,7 +203,9 @@ class GameSessionUserCodeTest {
       return later;
     };
     TurnRecorder recorder = new TurnRecorder();
-    try (AgentEngine engine = AgentEngine.builder().llmClient(instant()).build()) {
+    // A manual timer: a late bare thread must not lose the race to a state timeout (state_timeout, not internal).
+    ManualScheduler timer = new ManualScheduler();
+    try (AgentEngine engine = AgentEngine.builder().llmClient(instant()).scheduler(timer).build()) {
       GameSession session = engine.openSession(null, provider, recorder);
 
       String first = session.interact("brom", InteractionEvent.of("e-1", "player", "hi"));
@@ -216,6 +218,8 @@ class GameSessionUserCodeTest {
       assertThat(recorder.nextTerminal(second)).isInstanceOf(TurnEvent.Finished.class)
           .extracting(e -> ((TurnEvent.Finished) e).error()).isNull();
       recorder.checker().assertAllEnded();
+    } finally {
+      timer.shutdownNow();
     }
   }
 

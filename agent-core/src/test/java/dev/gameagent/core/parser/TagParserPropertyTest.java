@@ -50,7 +50,7 @@ class TagParserPropertyTest {
             .as("same events however chunked")
             .isEqualTo(TraceListener.render(TraceListener.merged(oneFeed)));
         harness.assertReleases(input, chunks, events);
-      } catch (AssertionError e) {
+      } catch (AssertionError | RuntimeException e) {
         throw failure(iteration, harness + " chunks " + quoteAll(chunks), e);
       }
     }
@@ -85,13 +85,14 @@ class TagParserPropertyTest {
               .as("released after %s", TraceListener.quote(delivered.toString()))
               .isEqualTo(delivered.toString().strip());
         }
-      } catch (AssertionError e) {
+      } catch (AssertionError | RuntimeException e) {
         throw failure(iteration, "chunks " + quoteAll(chunks), e);
       }
     }
   }
 
-  private static AssertionError failure(int iteration, String what, AssertionError cause) {
+  /** Names the seed for any failure, a parser exception too: a random run is not reproducible otherwise. */
+  private static AssertionError failure(int iteration, String what, Throwable cause) {
     String message = "seed " + SEED + " (rerun with -Dtagparser.seed=" + SEED + "), iteration " + iteration + ", " + what;
     System.err.println(message);
     return new AssertionError(message + ": " + cause.getMessage(), cause);

@@ -215,8 +215,8 @@ class OpenAiFaultsTest {
     server.enqueue(body().stall().response());
     server.enqueue(ok("<speech>Late but here</speech>").response());
 
-    // Generous, so that the second attempt beats it even on a loaded machine.
-    RecordingHandler h = stream(config(server).firstTokenTimeout(Duration.ofSeconds(2)).maxRetries(1).build());
+    // Generous, so that the second attempt beats it even on a loaded machine (2 s did not always).
+    RecordingHandler h = stream(config(server).firstTokenTimeout(Duration.ofSeconds(5)).maxRetries(1).build());
 
     assertThat(h.awaitComplete().finishReason()).isEqualTo("stop");
     assertThat(h.text()).isEqualTo("<speech>Late but here</speech>");
@@ -228,10 +228,12 @@ class OpenAiFaultsTest {
     server.enqueue(body().data(content("<speech>Wait")).stall().response());
     server.enqueue(ok("<speech>never</speech>").response());
 
-    RecordingHandler h = stream(config(server).firstTokenTimeout(Duration.ZERO).idleTimeout(Duration.ofSeconds(1)).build());
+    // The idle timeout is also the socket read timeout: long enough that the response and its first
+    // token, which must beat it, do so on a loaded machine too.
+    RecordingHandler h = stream(config(server).firstTokenTimeout(Duration.ZERO).idleTimeout(Duration.ofSeconds(2)).build());
     LlmException e = h.awaitError();
 
-    assertThat(e).isInstanceOf(LlmTimeoutException.class).hasMessageContaining("sent nothing for 1000 ms");
+    assertThat(e).isInstanceOf(LlmTimeoutException.class).hasMessageContaining("sent nothing for 2000 ms");
     assertThat(h.text()).isEqualTo("<speech>Wait");
     assertThat(server.getRequestCount()).isEqualTo(1);
   }
@@ -241,10 +243,11 @@ class OpenAiFaultsTest {
     SseBody b = body().data(content("<speech>Hm")).keepAliveUntilClosed();
     server.enqueue(b.response());
 
-    RecordingHandler h = stream(config(server).firstTokenTimeout(Duration.ZERO).idleTimeout(Duration.ofMillis(500)).build());
+    // Long enough that the response and its first token (read under the same timeout) beat it on a loaded machine.
+    RecordingHandler h = stream(config(server).firstTokenTimeout(Duration.ZERO).idleTimeout(Duration.ofSeconds(2)).build());
     LlmException e = h.awaitError();
 
-    assertThat(e).isInstanceOf(LlmTimeoutException.class).hasMessageContaining("sent nothing for 500 ms");
+    assertThat(e).isInstanceOf(LlmTimeoutException.class).hasMessageContaining("sent nothing for 2000 ms");
     assertThat(h.text()).isEqualTo("<speech>Hm");
     assertThat(b.clientClosed.await(30, TimeUnit.SECONDS)).as("the stream was closed").isTrue();
     assertThat(server.getRequestCount()).isEqualTo(1);
@@ -253,16 +256,18 @@ class OpenAiFaultsTest {
   @Test
   void aHandlerSlowerThanTheIdleTimeoutIsNotTimedOut() {
     server.enqueue(body().data(content("<speech>Slow"), content(" but sure</speech>"), finish("stop"), "[DONE]").response());
-    OpenAiClient client = OpenAiTestSupport.client(config(server).firstTokenTimeout(Duration.ZERO).idleTimeout(Duration.ofMillis(200)).build());
+    // The provider's side must beat the idle timeout (the response and each event, read as they come),
+    // so it is not tiny: a loaded machine can pause a thread for a few hundred ms.
+    OpenAiClient client = OpenAiTestSupport.client(config(server).firstTokenTimeout(Duration.ZERO).idleTimeout(Duration.ofSeconds(1)).build());
     clients.add(client);
     RecordingHandler recorder = new RecordingHandler();
     client.stream(request(), new LlmStreamHandler() {
       @Override
       public void onText(String delta) {
         try {
-          // The behaviour under test, not a wait for it: the game is busy for five idle timeouts
+          // The behaviour under test, not a wait for it: the game is busy for two idle timeouts
           // while the provider has sent everything.
-          Thread.sleep(1000);
+          Thread.sleep(2000);
         } catch (InterruptedException ie) {
           Thread.currentThread().interrupt();
         }

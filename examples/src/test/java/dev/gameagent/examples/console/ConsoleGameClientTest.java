@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.gameagent.core.llm.ChatMessage;
 import dev.gameagent.core.llm.LlmCall;
 import dev.gameagent.core.llm.LlmClient;
+import dev.gameagent.core.llm.LlmCompletion;
+import dev.gameagent.core.llm.LlmException;
 import dev.gameagent.core.llm.LlmRequest;
 import dev.gameagent.core.llm.LlmStreamHandler;
 import dev.gameagent.examples.adapter.EchoLlmClient;
@@ -20,6 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.awaitility.core.ConditionFactory;
@@ -81,6 +85,9 @@ class ConsoleGameClientTest {
   @Test
   void typingWhileBromTalksCutsHimOffAndTheCutOffAnswerIsConfirmed() {
     start(Duration.ofMillis(150), null);
+    // Brom is still talking when "stop" arrives however slow the machine: his first answer never
+    // ends by itself (at 150 ms a word it could end before a stalled test typed).
+    llm.holdOpen(0);
     client = ConsoleGameClient.connect(server.webSocketUrl(), "brom", null, out);
     patiently().until(() -> client.conversation().sessionId() != null);
 
@@ -168,24 +175,53 @@ class ConsoleGameClientTest {
     return await().atMost(Duration.ofSeconds(30));
   }
 
-  /** Records the requests the server makes, then lets the echo model answer them. */
+  /**
+   * Records the requests the server makes, then lets the echo model answer them; an answer held open
+   * streams its words but never its end, so its turn lasts until the server cancels it.
+   */
   private static final class RecordingLlm implements LlmClient {
     final List<LlmRequest> requests = new CopyOnWriteArrayList<>();
     private final LlmClient delegate;
+    private final Set<Integer> heldOpen = ConcurrentHashMap.newKeySet();
 
     RecordingLlm(LlmClient delegate) {
       this.delegate = delegate;
     }
 
+    /** The answer to the request with this index (0 for the first) never completes. */
+    void holdOpen(int index) {
+      heldOpen.add(index);
+    }
+
     @Override
     public LlmCall stream(LlmRequest request, LlmStreamHandler handler) {
-      requests.add(request);
-      return delegate.stream(request, handler);
+      int index;
+      synchronized (requests) {
+        index = requests.size();
+        requests.add(request);
+      }
+      return delegate.stream(request, heldOpen.contains(index) ? new WithoutEnd(handler) : handler);
     }
 
     @Override
     public String name() {
       return delegate.name();
+    }
+  }
+
+  /** Passes on a stream's text but not its completion. */
+  private record WithoutEnd(LlmStreamHandler handler) implements LlmStreamHandler {
+    @Override
+    public void onText(String delta) {
+      handler.onText(delta);
+    }
+
+    @Override
+    public void onComplete(LlmCompletion completion) {}
+
+    @Override
+    public void onError(LlmException error) {
+      handler.onError(error);
     }
   }
 }

@@ -26,7 +26,10 @@ class MainThreadStatesTest {
   });
   private final ScriptedLlmClient model = new ScriptedLlmClient();
   private final ExecutorService turnWork = Executors.newSingleThreadExecutor();
-  private final AgentEngine engine = AgentEngine.builder().llmClient(model).stateExecutor(turnWork).build();
+  // The state timeout is out of the way: a test stalled past the default 5 s before its tick would
+  // see the engine give up on the request and skip it.
+  private final AgentEngine engine = AgentEngine.builder().llmClient(model).stateExecutor(turnWork)
+      .stateTimeout(Duration.ofMinutes(10)).build();
   private final TurnRecorder turns = new TurnRecorder();
   private final GameSession session = engine.openSession(null, states, turns);
 
