@@ -100,12 +100,20 @@ class FileLogStoreServerTest {
         .doesNotContain("Thunder.");
   }
 
-  /** Runs a turn for brom up to its last tag, which is not held back; returns its turn id. */
+  /**
+   * Runs a turn for brom up to its last tag, which is not held back, and lets it end; returns its
+   * turn id. The model waits after that tag until the game has it: the event loop logs the
+   * snapshot's spec after handing the state to the turn, and writes the tag only after that, so the
+   * spec's record comes before the turn's end and the flush its terminal message waits for. Ended
+   * earlier, the turn's terminal message could overtake the spec's record.
+   */
   private String turnToItsLastTag() {
-    llm.enqueue(ScriptedLlmClient.Script.of("<speech>Halt!</speech>"));
+    llm.enqueue(ScriptedLlmClient.Script.builder().text("<speech>Halt!</speech>").pause().complete("stop", null)
+        .build());
     JsonNode get = EndToEndTest.interact(client, "brom", "Hello, guard!");
     EndToEndTest.answer(client, get, EndToEndTest.BROM);
     assertThat(client.nextOfType("agent_tag_close").path("content").asText()).isEqualTo("Halt!");
+    llm.awaitCall(0).release();
     return get.path("turn_id").asText();
   }
 

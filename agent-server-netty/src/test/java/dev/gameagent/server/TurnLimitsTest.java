@@ -1,6 +1,7 @@
 package dev.gameagent.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gameagent.core.AgentEngine;
@@ -170,6 +171,9 @@ class TurnLimitsTest extends EndToEndTest {
       connection.onText("{\"type\":\"interaction_event\",\"agent_id\":\"brom\",\"event\":{\"text\":\"Hi\"}}");
       assertThat(engine.activeTurnCount()).isZero();
 
+      // Each pong waits for a flush of the logs: the log writer's thread hands it, and the error
+      // queued behind it, to the channel. Run before that, the channel would have nothing to write.
+      await().atMost(Duration.ofSeconds(20)).until(() -> !connection.outbound().isHolding());
       channel.runPendingTasks();
       List<String> types = new ArrayList<>();
       JsonNode last = null;
