@@ -287,12 +287,13 @@ class TransportTest extends EndToEndTest {
   @Test
   void clientThatOnlyListensWhileTheServerStreamsIsPingedAndKeptOpen() {
     // The model writes more often than the ping interval for longer than the idle timeout: pings must
-    // still go out, or the client's pongs never come and a live connection is closed as idle.
+    // still go out, or the client's pongs never come and a live connection is closed as idle. (A 2 s
+    // margin between ping and timeout, so a stalled CI host does not close it either: 7 s of words.)
     ScriptedLlmClient llm = new ScriptedLlmClient();
     try {
-      start(llm, b -> b.pingInterval(Duration.ofMillis(400)).idleTimeout(Duration.ofMillis(1500)));
+      start(llm, b -> b.pingInterval(Duration.ofMillis(400)).idleTimeout(Duration.ofMillis(2500)));
       ScriptedLlmClient.Script.Builder script = ScriptedLlmClient.Script.builder().text("<speech>");
-      for (int i = 0; i < 80; i++) {
+      for (int i = 0; i < 140; i++) {
         script.delay(Duration.ofMillis(50)).text("word" + i + " ");
       }
       llm.enqueue(script.text("</speech>").complete("stop", null).build());
