@@ -153,13 +153,9 @@ class GameSessionUserCodeTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("nonRuntimeFailures")
   void stateProviderThrowingEndsTheTurn(Throwable failure) {
-    AtomicInteger requests = new AtomicInteger();
-    AgentStateProvider provider = request -> {
-      if (requests.getAndIncrement() == 0) {
-        throw sneaky(failure);
-      }
-      return CompletableFuture.completedFuture(BROM);
-    };
+    AgentStateProvider provider = firstRequestTo(request -> {
+      throw sneaky(failure);
+    });
 
     String trace = twoTurns(AgentEngine.builder().llmClient(instant()), provider, recorder -> recorder);
 
@@ -169,18 +165,12 @@ class GameSessionUserCodeTest {
   /** A stage of the game's own making whose {@code whenComplete} fails, as a half-done adapter's may. */
   @Test
   void stateStageRefusingACallbackEndsTheTurn() {
-    AtomicInteger requests = new AtomicInteger();
-    AgentStateProvider provider = request -> {
-      if (requests.getAndIncrement() == 0) {
-        return new CompletableFuture<AgentSpec>() {
-          @Override
-          public CompletableFuture<AgentSpec> whenComplete(BiConsumer<? super AgentSpec, ? super Throwable> action) {
-            throw new UnsupportedOperationException("not yet");
-          }
-        };
+    AgentStateProvider provider = firstRequestTo(request -> new CompletableFuture<AgentSpec>() {
+      @Override
+      public CompletableFuture<AgentSpec> whenComplete(BiConsumer<? super AgentSpec, ? super Throwable> action) {
+        throw new UnsupportedOperationException("not yet");
       }
-      return CompletableFuture.completedFuture(BROM);
-    };
+    });
 
     String trace = twoTurns(AgentEngine.builder().llmClient(instant()), provider, recorder -> recorder);
 
@@ -193,15 +183,11 @@ class GameSessionUserCodeTest {
    */
   @Test
   void stateCompletedWithNullEndsTheTurnWhenNoSpecIsCached() {
-    AtomicInteger requests = new AtomicInteger();
-    AgentStateProvider provider = request -> {
-      if (requests.getAndIncrement() > 0) {
-        return CompletableFuture.completedFuture(BROM);
-      }
+    AgentStateProvider provider = firstRequestTo(request -> {
       CompletableFuture<AgentSpec> later = new CompletableFuture<>();
       onBareThread(() -> later.complete(null));
       return later;
-    };
+    });
     TurnRecorder recorder = new TurnRecorder();
     // A manual timer: a late bare thread must not lose the race to a state timeout (state_timeout, not internal).
     ManualScheduler timer = new ManualScheduler();
@@ -378,6 +364,12 @@ class GameSessionUserCodeTest {
 
   private static AgentStateProvider answering() {
     return request -> CompletableFuture.completedFuture(BROM);
+  }
+
+  /** Sends the first state request to {@code first}; answers every later one with Brom. */
+  private static AgentStateProvider firstRequestTo(AgentStateProvider first) {
+    AtomicInteger requests = new AtomicInteger();
+    return request -> requests.getAndIncrement() == 0 ? first.requestState(request) : CompletableFuture.completedFuture(BROM);
   }
 
   /** Answers on the calling thread. */

@@ -22,8 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.awaitility.core.ConditionFactory;
@@ -87,7 +85,7 @@ class ConsoleGameClientTest {
     start(Duration.ofMillis(150), null);
     // Brom is still talking when "stop" arrives however slow the machine: his first answer never
     // ends by itself (at 150 ms a word it could end before a stalled test typed).
-    llm.holdOpen(0);
+    llm.holdFirstAnswerOpen();
     client = ConsoleGameClient.connect(server.webSocketUrl(), "brom", null, out);
     patiently().until(() -> client.conversation().sessionId() != null);
 
@@ -182,25 +180,25 @@ class ConsoleGameClientTest {
   private static final class RecordingLlm implements LlmClient {
     final List<LlmRequest> requests = new CopyOnWriteArrayList<>();
     private final LlmClient delegate;
-    private final Set<Integer> heldOpen = ConcurrentHashMap.newKeySet();
+    private volatile boolean firstHeldOpen;
 
     RecordingLlm(LlmClient delegate) {
       this.delegate = delegate;
     }
 
-    /** The answer to the request with this index (0 for the first) never completes. */
-    void holdOpen(int index) {
-      heldOpen.add(index);
+    /** The answer to the first request never completes. */
+    void holdFirstAnswerOpen() {
+      firstHeldOpen = true;
     }
 
     @Override
     public LlmCall stream(LlmRequest request, LlmStreamHandler handler) {
-      int index;
+      boolean first;
       synchronized (requests) {
-        index = requests.size();
+        first = requests.isEmpty();
         requests.add(request);
       }
-      return delegate.stream(request, heldOpen.contains(index) ? new WithoutEnd(handler) : handler);
+      return delegate.stream(request, first && firstHeldOpen ? new WithoutEnd(handler) : handler);
     }
 
     @Override
